@@ -1,0 +1,57 @@
+"""Who hears about a request's change of state, and what they are told, in their language."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from dossiers.models import RequestTransition
+
+# Which transitions the federation hears about: a new or re-sent request.
+FEDERATION_EVENTS = {"submit", "resubmit"}
+
+
+def recipients(log: RequestTransition) -> list[User]:
+    request = log.request
+    people = list(request.enterprise.representatives.filter(is_active=True))
+    if log.transition in FEDERATION_EVENTS:
+        people += list(
+            User.objects.filter(
+                organisation_id=request.campaign.federation_id,
+                role__in=[User.Role.FEDERATION_OFFICER, User.Role.FEDERATION_MANAGER],
+                is_active=True,
+            )
+        )
+    return [p for p in people if p.email and p.pk != log.actor_id]
+
+
+def notify_transition(transition_id: int) -> int:
+    log = (
+        RequestTransition.objects.select_related("request__campaign", "request__enterprise")
+        .filter(pk=transition_id)
+        .first()
+    )
+    if log is None:
+        return 0
+    sent = 0
+    for person in recipients(log):
+        with translation.override(person.language):
+            from dossiers.models import RequestState
+
+            subject = _("Grappe : votre demande %(ref)s est « %(state)s »") % {
+                "ref": log.request.reference,
+                "state": RequestState(log.to_state).label,
+            }
+            body = _(
+                "Bonjour,\n\nLa demande %(ref)s (%(title)s) est passée de « %(from)s » à "
+                "« %(to)s ».\n%(note)s\nSuivez-la dans votre espace Grappe.\n"
+            ) % {
+                "ref": log.request.reference,
+                "title": log.request.project_title,
+                "from": RequestState(log.from_state).label,
+                "to": RequestState(log.to_state).label,
+                "note": (_("Note : %s\n") % log.note) if log.note else "",
+            }
+        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+    return sent

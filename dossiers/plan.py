@@ -1,0 +1,101 @@
+"""The financing plan: uses equal sources to the cent (BRIEF rule 7)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dossiers.models import FinancingLine, FundingRequest
+from dossiers.validators import validate_amount
+from dossiers.workflow import lock_for_edit
+
+K = FinancingLine.Kind
+SOURCE_KINDS = (K.OWN_FUNDS, K.GRANT, K.LOAN, K.OTHER_SOURCE)
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    kind: str
+    label: str
+    amount: Decimal
+
+
+def line_errors(uses: list[PlanLine], sources: list[PlanLine]) -> list[str]:
+    errors = []
+    for side, lines, allowed in (
+        ("besoin", uses, FinancingLine.USE_KINDS),
+        ("ressource", sources, SOURCE_KINDS),
+    ):
+        for number, line in enumerate(lines, start=1):
+            where = f"Ligne {number} des {side}s ({line.label or 'sans libellé'})"
+            if line.kind not in allowed:
+                errors.append(f"{where} : nature « {line.kind} » impossible pour un {side}.")
+            try:
+                validate_amount(line.amount)
+            except ValidationError as exc:
+                errors.append(f"{where} : {' '.join(exc.messages)}")
+    if not uses:
+        errors.append("Le plan de financement doit comporter au moins un besoin.")
+    return errors
+
+
+def balance_problem(uses_total: Decimal, sources_total: Decimal) -> str | None:
+    if uses_total == sources_total:
+        return None
+    from dossiers.formatting import euros
+
+    gap = sources_total - uses_total
+    return (
+        f"Le plan de financement n'est pas équilibré : besoins {euros(uses_total)}, "
+        f"ressources {euros(sources_total)} (écart {euros(gap)})."
+    )
+
+
+def set_financing_plan(
+    request: FundingRequest,
+    *,
+    actor,
+    uses: list[PlanLine],
+    sources: list[PlanLine],
+    expected_version: int | None = None,
+) -> FundingRequest:
+    """Replace the whole plan at once and recompute the request's totals.
+
+    An unbalanced plan may be saved while the request is a draft (the SME works on it in
+    several sittings); submission refuses it. Invalid lines are refused whole.
+    """
+    errors = line_errors(uses, sources)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
+        locked.financing_lines.all().delete()
+        FinancingLine.objects.bulk_create(
+            [
+                FinancingLine(
+                    request=locked,
+                    side=side,
+                    kind=line.kind,
+                    label=line.label,
+                    amount=line.amount,
+                    position=position,
+                )
+                for side, lines in (
+                    (FinancingLine.Side.USE, uses),
+                    (FinancingLine.Side.SOURCE, sources),
+                )
+                for position, line in enumerate(lines)
+            ]
+        )
+        locked.total_cost = sum((u.amount for u in uses), Decimal(0))
+        locked.eligible_cost = sum(
+            (u.amount for u in uses if u.kind in FinancingLine.INVESTMENT_KINDS), Decimal(0)
+        )
+        locked.grant_amount = sum((s.amount for s in sources if s.kind == K.GRANT), Decimal(0))
+        locked.loan_amount = sum((s.amount for s in sources if s.kind == K.LOAN), Decimal(0))
+        locked.own_funds = sum((s.amount for s in sources if s.kind == K.OWN_FUNDS), Decimal(0))
+        locked.total_sources = sum((s.amount for s in sources), Decimal(0))
+        locked.version += 1
+        locked.save()
+    return locked

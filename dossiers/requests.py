@@ -1,0 +1,48 @@
+"""Creating and editing a funding request's own data (not its state)."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dossiers.models import Campaign, Enterprise, FundingRequest
+from dossiers.workflow import lock_for_edit
+
+EDITABLE_FIELDS = {
+    "project_category", "project_title", "project_description", "activity_confirmed",
+    "mandate_signed_by", "mandate_signed_on",
+}  # fmt: skip
+
+
+def create_request(
+    *, campaign: Campaign, enterprise: Enterprise, created_by, **fields
+) -> FundingRequest:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable on a request: {sorted(unknown)}")
+    with transaction.atomic():
+        request = FundingRequest(
+            campaign=campaign, enterprise=enterprise, created_by=created_by, **fields
+        )
+        request.reference = f"TMP-{timezone.now().timestamp()}"
+        request.save()
+        request.reference = f"DEM-{request.created_at.year}-{request.pk:06d}"
+        FundingRequest.objects.filter(pk=request.pk).update(reference=request.reference)
+    return request
+
+
+def update_request(
+    request: FundingRequest, *, actor, expected_version: int, **fields
+) -> FundingRequest:
+    """Change a draft's own fields; a stale ``expected_version`` is a Conflict, nothing saved."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable on a request: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["reference", "state"])
+        locked.version = F("version") + 1
+        locked.save()
+        locked.refresh_from_db()
+    return locked

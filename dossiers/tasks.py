@@ -1,0 +1,18 @@
+"""Celery tasks of the dossiers app: thin adapters over dossiers.notifications."""
+
+from celery import shared_task
+
+from dossiers import notifications
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError, TimeoutError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+    queue="light",
+)
+def notify_transition(transition_id: int) -> int:
+    """E-mail the people concerned by one history row; returns the number of e-mails."""
+    return notifications.notify_transition(transition_id)

@@ -1,0 +1,204 @@
+"""Doing a transition on a funding request: the one function every interface calls.
+
+In one transaction: lock the row, check who acts and why it may be refused, change the
+state, write the history row. After commit only: notifications and other side effects.
+Two people acting at once: the second waits for the lock, then finds the state changed
+and gets a ``Conflict`` that says by whom and when, instead of overwriting.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import has_transition_perm
+
+from dossiers.models import FundingRequest, RequestState, RequestTransition
+from dossiers.models.funding_request import EDITABLE
+
+TRANSITIONS = (
+    "submit", "resubmit", "start_review", "request_changes", "mark_eligible", "reject",
+    "group", "ungroup", "send", "approve", "decline", "withdraw", "reopen",
+)  # fmt: skip
+
+
+class WorkflowError(Exception):
+    """Base of the errors a user is shown as they are."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+class Refused(WorkflowError):
+    """The transition exists from this state but a guard stops it."""
+
+
+class Forbidden(WorkflowError):
+    """The actor may not trigger this transition on this request."""
+
+
+class Conflict(WorkflowError):
+    """Someone else changed the request first."""
+
+
+def _notify_after_commit(logs: list[RequestTransition]) -> None:
+    # After commit only: a rolled-back transition must never have told anyone.
+    from dossiers.tasks import notify_transition
+
+    for log in logs:
+        notify_transition.delay_on_commit(log.pk)
+
+
+def _state_label(state: str) -> str:
+    return RequestState(state).label
+
+
+def _changed_since(request: FundingRequest) -> str:
+    last = request.history.select_related("actor").order_by("-at", "-pk").first()
+    who = "le système"
+    if last and last.actor:
+        who = last.actor.get_full_name() or last.actor.username
+    when = timezone.localtime(last.at).strftime("%d/%m/%Y à %H:%M") if last else ""
+    return f"Elle est maintenant « {_state_label(request.state)} » (par {who}, le {when})."
+
+
+def _lock(request_or_pk) -> FundingRequest:
+    pk = getattr(request_or_pk, "pk", request_or_pk)
+    return (
+        FundingRequest.objects.select_for_update(of=("self",))
+        .select_related("campaign", "enterprise")
+        .get(pk=pk)
+    )
+
+
+def lock_for_edit(request, *, actor, expected_version: int | None) -> FundingRequest:
+    """Lock an editable request for a data change; call inside a transaction."""
+    locked = _lock(request)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(
+            "Cette demande a été modifiée par quelqu'un d'autre pendant votre saisie. "
+            "Rechargez-la : vos changements n'ont pas été enregistrés."
+        )
+    if locked.state not in EDITABLE:
+        raise Conflict(
+            f"Cette demande n'est plus modifiable : elle est « {_state_label(locked.state)} »."
+        )
+    from dossiers import permissions
+
+    if actor is not None and not permissions.is_applicant(locked, actor):
+        raise Forbidden("Vous ne pouvez pas modifier cette demande.")
+    return locked
+
+
+def perform(
+    request,
+    name: str,
+    *,
+    actor,
+    note: str = "",
+    expected_state: str | None = None,
+    on: date | None = None,
+    **kwargs,
+) -> FundingRequest:
+    """Run transition ``name``; ``actor`` None means the system. Returns the updated request."""
+    if name not in TRANSITIONS:
+        raise ValueError(f"Unknown transition {name!r}")
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock(request)
+        if expected_state is not None and locked.state != expected_state:
+            raise Conflict(
+                "Cette demande a changé pendant que vous la consultiez. " + _changed_since(locked)
+            )
+        method = getattr(locked, name)
+        if not method._django_fsm.has_transition(locked.state):
+            raise Conflict(f"Action impossible : la demande est « {_state_label(locked.state)} ».")
+        if actor is not None and not has_transition_perm(method, actor):
+            raise Forbidden("Vous n'avez pas le droit de faire cette action sur cette demande.")
+        from dossiers.guards import problems_for
+
+        problems = problems_for(name, locked, on, note=note, **kwargs)
+        if problems:
+            raise Refused("Action refusée :", problems)
+        log = _apply(locked, name, actor=actor, note=note, **kwargs)
+        _notify_after_commit([log])
+    return locked
+
+
+def _apply(locked: FundingRequest, name: str, *, actor, note: str, **kwargs) -> RequestTransition:
+    from_state = locked.state
+    getattr(locked, name)(**kwargs)
+    locked.version += 1
+    locked.save()
+    return RequestTransition.objects.create(
+        request=locked,
+        actor=actor,
+        transition=name,
+        from_state=from_state,
+        to_state=locked.state,
+        note=note,
+    )
+
+
+def perform_many(
+    requests: Iterable, name: str, *, actor, note: str = "", **kwargs
+) -> list[FundingRequest]:
+    """The same transition on several requests, all or none (sealing a bundle, sending it).
+
+    Locks in primary-key order so that two batches never deadlock each other.
+    """
+    pks = sorted({getattr(r, "pk", r) for r in requests})
+    done = []
+    with transaction.atomic():
+        locked_rows = list(
+            FundingRequest.objects.select_for_update(of=("self",))
+            .select_related("campaign", "enterprise")
+            .filter(pk__in=pks)
+            .order_by("pk")
+        )
+        if len(locked_rows) != len(pks):
+            raise Conflict("Certaines demandes n'existent plus.")
+        logs = []
+        for locked in locked_rows:
+            method = getattr(locked, name)
+            if not method._django_fsm.has_transition(locked.state):
+                raise Conflict(
+                    f"La demande {locked.reference} est « {_state_label(locked.state)} » : "
+                    "action impossible."
+                )
+            if actor is not None and not has_transition_perm(method, actor):
+                raise Forbidden(f"Vous n'avez pas le droit d'agir sur {locked.reference}.")
+            logs.append(_apply(locked, name, actor=actor, note=note, **kwargs))
+            done.append(locked)
+        _notify_after_commit(logs)
+    return done
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    name: str
+    target: str
+    allowed: bool
+    problems: list[str]
+
+
+def options_for(request: FundingRequest, user, *, on: date | None = None) -> list[TransitionOption]:
+    """What ``user`` could do now, with reasons for what is refused (for the portals)."""
+    from dossiers.guards import NOTE_REQUIRED, problems_for
+
+    on = on or timezone.localdate()
+    options = []
+    for name in TRANSITIONS:
+        method = getattr(request, name)
+        meta = method._django_fsm
+        if not meta.has_transition(request.state) or not has_transition_perm(method, user):
+            continue
+        if name in ("group", "ungroup", "send", "approve", "decline"):
+            continue  # driven by the bundle, never from a request's own page
+        problems = problems_for(name, request, on, note="x" if name in NOTE_REQUIRED else "")
+        target = meta.get_transition(request.state).target
+        options.append(TransitionOption(name, target, not problems, problems))
+    return options
