@@ -1,0 +1,205 @@
+"""Test and demo data builders. ``ready_request`` gives a request that passes every guard."""
+
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+from faker import Faker
+from stdnum import luhn
+
+from accounts.models import Organisation, User
+from dossiers.models import (
+    Campaign,
+    DeMinimisAid,
+    DeMinimisDeclaration,
+    Enterprise,
+    FundingRequest,
+    SupplierQuote,
+    SupportingDocument,
+)
+from dossiers.plan import PlanLine, set_financing_plan
+from dossiers.requests import create_request
+from dossiers.uploads import store_upload
+
+fake = Faker("fr_FR")
+
+
+def valid_siren(seed: int) -> str:
+    """A Luhn-valid SIREN derived from ``seed`` (never La Poste's 356000000)."""
+    body = f"{(seed % 89_999_999) + 10_000_000:08d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def valid_siret(siren: str, establishment: int = 1) -> str:
+    body = f"{siren}{establishment:04d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def tiny_pdf(text: str = "Grappe") -> bytes:
+    """A real, minimal PDF so uploads pass content sniffing."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    pdf.drawString(72, 720, text)
+    pdf.save()
+    return buffer.getvalue()
+
+
+class FederationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    kind = Organisation.Kind.FEDERATION
+    name = factory.Sequence(lambda n: f"Fédération des artisans n°{n}")
+    siren = factory.Sequence(lambda n: valid_siren(700_000 + n))
+
+
+class FunderFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    kind = Organisation.Kind.FUNDER
+    funder_kind = Organisation.FunderKind.BANK
+    name = factory.Sequence(lambda n: f"Banque régionale n°{n}")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    first_name = factory.LazyFunction(fake.first_name)
+    last_name = factory.LazyFunction(fake.last_name)
+    role = User.Role.SME_REPRESENTATIVE
+    organisation = None
+    password = factory.django.Password("grappe-demo-2026")
+
+    class Params:
+        officer = factory.Trait(
+            role=User.Role.FEDERATION_OFFICER, organisation=factory.SubFactory(FederationFactory)
+        )
+        manager = factory.Trait(
+            role=User.Role.FEDERATION_MANAGER, organisation=factory.SubFactory(FederationFactory)
+        )
+        funder = factory.Trait(
+            role=User.Role.FUNDER_OFFICER, organisation=factory.SubFactory(FunderFactory)
+        )
+
+
+class EnterpriseFactory(DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.LazyFunction(fake.company)
+    siren = factory.Sequence(lambda n: valid_siren(1_000_000 + n))
+    siret = factory.LazyAttribute(lambda e: valid_siret(e.siren))
+    legal_form = Enterprise.LegalForm.SARL
+    creation_date = date(2015, 3, 1)
+    address = factory.LazyFunction(fake.street_address)
+    postal_code = "23000"
+    city = "Guéret"
+    naf_code = "10.71C"
+    departement = "23"
+    headcount = Decimal("4")
+    turnover = Decimal("450000.00")
+    balance_sheet = Decimal("300000.00")
+
+
+class CampaignFactory(DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    federation = factory.SubFactory(FederationFactory)
+    reference = factory.Sequence(lambda n: f"CAMP-2026-{n:03d}")
+    name = "Premier pas numérique des artisans"
+    programme = "FEDER — transition numérique des TPE"
+    opens_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    deadline = factory.LazyFunction(lambda: date.today() + timedelta(days=60))
+
+    @factory.post_generation
+    def funders(self, create, extracted, **kwargs):
+        if create:
+            self.funders.set(extracted if extracted is not None else [FunderFactory()])
+
+
+def add_document(request, kind: str, *, issued_on: date | None = None, expires_on=None):
+    stored = store_upload(f"{kind}.pdf", tiny_pdf(f"{kind} {request.reference}"))
+    return SupportingDocument.objects.create(
+        request=request,
+        kind=kind,
+        stored_file=stored,
+        issued_on=issued_on or date.today() - timedelta(days=10),
+        expires_on=expires_on,
+    )
+
+
+def make_request(
+    *,
+    campaign=None,
+    enterprise=None,
+    representative=None,
+    cost: Decimal = Decimal("24000.00"),
+    grant: Decimal = Decimal("10000.00"),
+    loan: Decimal = Decimal("12000.00"),
+    complete: bool = True,
+    prior_aid: Decimal | None = None,
+) -> FundingRequest:
+    """A draft request; ``complete`` adds everything submission needs (plan, docs, ...)."""
+    campaign = campaign or CampaignFactory()
+    enterprise = enterprise or EnterpriseFactory()
+    representative = representative or UserFactory()
+    enterprise.representatives.add(representative)
+    request = create_request(
+        campaign=campaign,
+        enterprise=enterprise,
+        created_by=representative,
+        project_category=FundingRequest.ProjectCategory.ONLINE_SHOP,
+        project_title="Boutique en ligne et prise de commande",
+        project_description="Site marchand, paiement en ligne et formation de l'équipe.",
+        activity_confirmed=complete,
+        mandate_signed_by="Claire Martin, gérante" if complete else "",
+        mandate_signed_on=date.today() if complete else None,
+    )
+    if not complete:
+        return request
+    own = cost - grant - loan
+    sources = [PlanLine("grant", "Subvention FEDER", grant), PlanLine("loan", "Prêt bancaire", loan)]
+    if own:
+        sources.append(PlanLine("own_funds", "Apport", own))
+    set_financing_plan(
+        request,
+        actor=None,
+        uses=[PlanLine("intangible", "Site et boutique en ligne", cost)],
+        sources=sources,
+    )
+    declaration = DeMinimisDeclaration.objects.create(
+        request=request,
+        declared_by="Claire Martin",
+        declared_on=date.today(),
+        no_aid_received=prior_aid is None,
+    )
+    if prior_aid is not None:
+        DeMinimisAid.objects.create(
+            declaration=declaration,
+            granting_body="Région",
+            regulation="2023/2831",
+            granted_on=date.today() - timedelta(days=400),
+            amount=prior_aid,
+        )
+    SupplierQuote.objects.create(
+        request=request,
+        supplier_name="Atelier Web Creusois",
+        quote_date=date.today() - timedelta(days=20),
+        amount_excl_vat=cost,
+    )
+    for kind in ("kbis", "manager_id", "rib", "statutes", "tax_return"):
+        add_document(request, kind)
+    request.refresh_from_db()
+    return request
