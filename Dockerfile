@@ -1,0 +1,21 @@
+# Production image: one image for web, worker and beat (docker-compose.yml picks the command).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=grappe.settings
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY grappe grappe
+COPY accounts accounts
+COPY dossiers dossiers
+COPY grouping grouping
+COPY exports exports
+COPY workers workers
+COPY manage.py ./
+RUN pip install --no-cache-dir . \
+    && DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --noinput \
+    && useradd --system --home /app grappe && mkdir -p /data/private && chown grappe /data/private
+
+USER grappe
+EXPOSE 8000
+CMD ["gunicorn", "grappe.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
