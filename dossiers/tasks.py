@@ -11,7 +11,6 @@ from dossiers import notifications
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=8,
-    queue="light",
 )
 def notify_transition(transition_id: int) -> int:
     """E-mail the people concerned by one history row; returns the number of e-mails."""

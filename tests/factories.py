@@ -115,6 +115,7 @@ class EnterpriseFactory(DjangoModelFactory):
 class CampaignFactory(DjangoModelFactory):
     class Meta:
         model = Campaign
+        skip_postgeneration_save = True
 
     federation = factory.SubFactory(FederationFactory)
     reference = factory.Sequence(lambda n: f"CAMP-2026-{n:03d}")
