@@ -1,0 +1,40 @@
+"""In-memory grouping engine: SME funding requests into lender-ready bundles.
+
+Pure Python, no Django. Amounts are integer euro cents throughout.
+
+    result = group(candidates, policy, describe_key=labels)
+    bounds = upper_bound(candidates, policy)
+"""
+
+from .keys import candidate_key
+from .run import group, upper_bound
+from .text import describe_key_codes, format_euros, level_label
+from .types import (
+    Bounds,
+    Candidate,
+    GroupingResult,
+    Policy,
+    ProposedBundle,
+    TerritoryLevel,
+    TradeLevel,
+    Unplaced,
+    UnplacedCode,
+)
+
+__all__ = [
+    "Bounds",
+    "Candidate",
+    "GroupingResult",
+    "Policy",
+    "ProposedBundle",
+    "TerritoryLevel",
+    "TradeLevel",
+    "Unplaced",
+    "UnplacedCode",
+    "candidate_key",
+    "describe_key_codes",
+    "format_euros",
+    "group",
+    "level_label",
+    "upper_bound",
+]

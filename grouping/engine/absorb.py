@@ -1,0 +1,145 @@
+"""Last step: requests still left over join existing bundles that have room.
+
+After the widest ladder step, a request can stay out only because its group's
+leftovers cannot form a bundle of their own. It may still join a bundle already made
+in the same widest group if that bundle has fewer than ``max_members`` members (and
+stays under the lender maximum). Placing it comes first (every request that can be
+placed is placed); among the bundles it can join, the engine prefers, in order:
+
+1. a bundle that already sits at a step where the request shares its key, at the
+   narrowest such step: nobody changes level;
+2. otherwise a bundle that must widen to take it: the one at the widest current step
+   (its members lose the least fine placement), then the smallest one, then the
+   narrowest step where the two meet.
+
+A bundle widened this way moves to the step where its members and the newcomer share
+a key, and later newcomers of that key join it without further cost.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .keys import Key
+from .packing import Item, PackParams
+
+# A bundle in the making: [level, key, members, loan total].
+Bin = list
+
+
+class _Queue:
+    """Bundles indexed under one key, smallest first; full or moved ones are skipped."""
+
+    __slots__ = ("bins", "level", "start")
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+        self.bins: list[Bin] = []
+        self.start = 0
+
+    def first_fit(self, loan: int, q: PackParams) -> Bin | None:
+        bins = self.bins
+        while self.start < len(bins) and (
+            bins[self.start][0] != self.level or len(bins[self.start][2]) >= q.M
+        ):
+            self.start += 1  # full or moved away: never usable here again
+        for index in range(self.start, min(len(bins), self.start + 64)):
+            bin_ = bins[index]
+            if bin_[0] != self.level or len(bin_[2]) >= q.M:
+                continue
+            if q.U is None or bin_[3] + loan <= q.U:
+                return bin_
+        return None
+
+
+class _Index:
+    """Where a leftover may go: bundles by (level, key) and by the wider keys they reach."""
+
+    def __init__(self, chain) -> None:
+        self.chain = chain
+        self.same: dict[tuple[int, Key], _Queue] = {}
+        self.wider: dict[tuple[int, int, Key], _Queue] = {}  # (bin level, meeting level, key)
+
+    def register(self, bin_: Bin) -> None:
+        level, keys = bin_[0], self.chain(bin_[1], bin_[0])
+        self.same.setdefault((level, keys[0]), _Queue(level)).bins.append(bin_)
+        for offset, key in enumerate(keys[1:], start=1):
+            self.wider.setdefault((level, level + offset, key), _Queue(level)).bins.append(bin_)
+
+
+def absorb_leftovers(
+    bins: list[Bin],
+    leftovers: dict[Key, list[Item]],
+    origin: dict[int, Key],
+    parents: list[dict[Key, Key]],
+    q: PackParams,
+) -> None:
+    """Move leftovers (per widest key) into bundles; updates both in place."""
+    last = len(parents)
+
+    def chain(key: Key, level: int) -> list[Key]:
+        keys = [key]
+        for index in range(level, last):
+            key = parents[index][key]
+            keys.append(key)
+        return keys
+
+    per_group: dict[Key, list[Bin]] = defaultdict(list)
+    for bin_ in bins:
+        if len(bin_[2]) < q.M:
+            widest = chain(bin_[1], bin_[0])[-1]
+            if widest in leftovers:
+                per_group[widest].append(bin_)
+
+    for widest in sorted(leftovers):
+        candidates = per_group.get(widest)
+        if not candidates:
+            continue
+        candidates.sort(key=lambda b: (len(b[2]), b[0], b[1], min(item[1] for item in b[2])))
+        index = _Index(chain)
+        for bin_ in candidates:
+            index.register(bin_)
+
+        remaining: list[Item] = []
+        for item in leftovers[widest]:
+            loan = item[0]
+            keys = chain(origin[item[1]], 0) if last else [widest]
+            target, level = _choose(keys, loan, index.same, index.wider, last, q)
+            if target is None:
+                remaining.append(item)
+                continue
+            target[2].append(item)
+            target[3] += loan
+            if level != target[0]:
+                target[0], target[1] = level, keys[level]
+                index.register(target)
+        leftovers[widest] = remaining
+
+
+def _choose(
+    keys: list[Key],
+    loan: int,
+    same: dict[tuple[int, Key], _Queue],
+    wider: dict[tuple[int, int, Key], _Queue],
+    last: int,
+    q: PackParams,
+) -> tuple[Bin | None, int]:
+    for level in range(last + 1):
+        queue = same.get((level, keys[level]))
+        if queue is not None:
+            bin_ = queue.first_fit(loan, q)
+            if bin_ is not None:
+                return bin_, level
+    for bin_level in range(last - 1, -1, -1):
+        best: Bin | None = None
+        best_level = -1
+        for level in range(bin_level + 1, last + 1):
+            queue = wider.get((bin_level, level, keys[level]))
+            if queue is None:
+                continue
+            bin_ = queue.first_fit(loan, q)
+            if bin_ is not None and (best is None or len(bin_[2]) < len(best[2])):
+                best, best_level = bin_, level
+        if best is not None:
+            return best, best_level
+    return None, -1

@@ -1,0 +1,328 @@
+"""Packing one key group into bundles: the upper bound, then a greedy that meets it.
+
+A group is a list of items ``(loan, request_id, grant)`` sorted in decreasing order
+(``list.sort(reverse=True)``: loan descending, then request id descending, so the order
+is total and does not depend on the input order).
+
+Upper bound. If ``p`` requests go into ``k`` bundles, then ``ceil(p / M) <= k`` (member
+cap), ``k <= p // m`` (member floor), ``k * L <= sum of min(loan, L)`` over the ``p``
+requests (each bundle needs ``L`` and a loan above ``L`` cannot count for more than
+``L`` in its bundle) and, with a lender maximum ``U``, ``sum of loans <= k * U``. The
+``p`` largest loans give the largest capped sum and the ``p`` smallest the smallest sum,
+so a ``p`` for which no ``k`` satisfies these inequalities with those extremes is out
+of reach. The bound is the largest ``p`` that passes. It refines the simple
+``min(n, M * floor(total / L))`` (which it never exceeds).
+
+Packing. Take the ``p`` largest loans, pick a bundle count ``k`` near the target, and
+deal the requests out: first a snake deal (1..k, k..1, ...) that balances both the
+member counts and the loan totals, then a longest-processing-time deal (each request to
+the bundle with the smallest loan total, with a reservation so every bundle reaches
+``m``), then a repair pass that moves or swaps single requests into bundles below the
+lender minimum. If that fails, ``p`` is lowered; after a few failures the valid bundles
+are kept and a large-with-small greedy packs what is left.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from itertools import accumulate
+
+Item = tuple[int, int, int]  # (loan, request_id, grant)
+Packed = tuple[list[Item], int]  # (members, loan total)
+
+_MAX_P_ATTEMPTS = 6
+_REPAIR_BUDGET = 400_000  # rough count of pair checks allowed in one repair pass
+
+
+@dataclass(frozen=True, slots=True)
+class PackParams:
+    m: int
+    M: int
+    L: int
+    U: int | None
+    target_members: int | None
+    target_loan: int | None
+
+
+def _k_range(p: int, capped_top: int, plain_bottom: int, q: PackParams) -> tuple[int, int]:
+    """Bundle counts allowed for ``p`` requests by the counting argument above."""
+    k_lo = max(1, -(-p // q.M))
+    if q.U is not None:
+        k_lo = max(k_lo, -(-plain_bottom // q.U))
+    k_hi = p // q.m
+    if q.L > 0:
+        k_hi = min(k_hi, capped_top // q.L)
+    return k_lo, k_hi
+
+
+class _Prefixes:
+    """Prefix sums for the bound, computed lazily (the common case never needs them)."""
+
+    def __init__(self, loans: list[int], q: PackParams) -> None:
+        cap = q.L if q.L > 0 else 0
+        self.capped_top = [0, *accumulate(min(w, cap) for w in loans)] if cap else None
+        self.plain_bottom = [0, *accumulate(reversed(loans))]
+
+    def k_range(self, p: int, q: PackParams) -> tuple[int, int]:
+        capped = self.capped_top[p] if self.capped_top is not None else 0
+        return _k_range(p, capped, self.plain_bottom[p], q)
+
+
+def _full_k_range(loans: list[int], q: PackParams) -> tuple[int, int]:
+    total = sum(loans)
+    capped = total
+    if q.L > 0 and loans[0] > q.L:
+        capped = sum(min(w, q.L) for w in loans)
+    return _k_range(len(loans), capped, total, q)
+
+
+def group_bound(loans: list[int], q: PackParams) -> int:
+    """Most requests of one group (loans sorted descending) any packing can place."""
+    n = len(loans)
+    if n < q.m:
+        return 0
+    k_lo, k_hi = _full_k_range(loans, q)
+    if k_lo <= k_hi:
+        return n
+    prefixes = _Prefixes(loans, q)
+    for p in range(n - 1, q.m - 1, -1):
+        k_lo, k_hi = prefixes.k_range(p, q)
+        if k_lo <= k_hi:
+            return p
+    return 0
+
+
+def _preferred_k(p: int, loan_total: int, k_lo: int, k_hi: int, q: PackParams) -> int:
+    wanted = []
+    if q.target_members is not None:
+        wanted.append((2 * p + q.target_members) // (2 * q.target_members))
+    if q.target_loan is not None:
+        wanted.append((2 * loan_total + q.target_loan) // (2 * q.target_loan))
+    k = max(wanted) if wanted else k_lo
+    return min(max(k, k_lo), k_hi)
+
+
+def pack(items: list[Item], q: PackParams) -> tuple[list[Packed], list[Item]]:
+    """Pack one group (sorted descending). Returns (bundles, leftover items)."""
+    n = len(items)
+    if n < q.m:
+        return [], items
+    loans = [item[0] for item in items]
+    k_lo, k_hi = _full_k_range(loans, q)
+    p = n
+    prefixes = None
+    if k_lo > k_hi:
+        prefixes = _Prefixes(loans, q)
+        p = group_bound(loans, q)
+        if p == 0:
+            return [], items
+        k_lo, k_hi = prefixes.k_range(p, q)
+
+    last_bins: list[list[int]] | None = None
+    attempts = 0
+    while p >= q.m and attempts < _MAX_P_ATTEMPTS:
+        if k_lo <= k_hi:
+            attempts += 1
+            bins = _deal(loans, p, k_lo, k_hi, q)
+            if isinstance(bins, list):
+                return _packed(items, loans, bins), items[p:]
+            last_bins = bins[1]
+        p -= 1
+        if p >= q.m:
+            if prefixes is None:
+                prefixes = _Prefixes(loans, q)
+            k_lo, k_hi = prefixes.k_range(p, q)
+
+    # Fallback: keep the valid bundles of the last attempt, greedily pack the rest.
+    kept: list[list[int]] = []
+    used: set[int] = set()
+    for bin_ in last_bins or []:
+        if _valid(sum(loans[i] for i in bin_), len(bin_), q):
+            kept.append(bin_)
+            used.update(bin_)
+    rest = [i for i in range(n) if i not in used]
+    extra, rest = _greedy(loans, rest, q)
+    result = _packed(items, loans, kept + extra)
+    return result, [items[i] for i in rest]
+
+
+def _packed(items: list[Item], loans: list[int], bins: list[list[int]]) -> list[Packed]:
+    return [([items[i] for i in bin_], sum(loans[i] for i in bin_)) for bin_ in bins]
+
+
+def _valid(total: int, count: int, q: PackParams) -> bool:
+    return q.m <= count <= q.M and total >= q.L and (q.U is None or total <= q.U)
+
+
+def _deal(
+    loans: list[int], p: int, k_lo: int, k_hi: int, q: PackParams
+) -> list[list[int]] | tuple[None, list[list[int]]]:
+    """Split the ``p`` largest loans into valid bundles, trying a few bundle counts.
+
+    Returns the bundles (lists of indices), or ``(None, best failed attempt)``.
+    """
+    k_star = _preferred_k(p, sum(loans[:p]), k_lo, k_hi, q)
+    ks = [k_star, k_star - 1, k_lo]
+    if q.U is not None:
+        ks += [k_star + 1, k_hi]
+    tried: list[int] = []
+    best: list[list[int]] = []
+    best_valid = -1
+    for k in ks:
+        if not (k_lo <= k <= k_hi) or k in tried:
+            continue
+        tried.append(k)
+        bins = _snake(loans, p, k)
+        if all(_valid(sum(loans[i] for i in b), len(b), q) for b in bins):
+            return bins
+        for cap in dict.fromkeys((min(q.M, -(-p // k)), q.M)):
+            bins = _lpt(loans, p, k, cap, q)
+            if bins is None:
+                continue
+            sums = [sum(loans[i] for i in b) for b in bins]
+            if _repair(loans, bins, sums, q):
+                return bins
+            valid = sum(_valid(s, len(b), q) for s, b in zip(sums, bins, strict=True))
+            if valid > best_valid:
+                best, best_valid = bins, valid
+    return None, best
+
+
+def _snake(loans: list[int], p: int, k: int) -> list[list[int]]:
+    """Deal indices 0..p-1 as 1..k, k..1, 1..k, ... (C-speed slices)."""
+    indices = range(p)
+    period = 2 * k
+    return [
+        list(indices[b:p:period]) + list(indices[period - 1 - b : p : period]) for b in range(k)
+    ]
+
+
+def _lpt(loans: list[int], p: int, k: int, cap: int, q: PackParams) -> list[list[int]] | None:
+    """Each loan, largest first, to the bundle with the smallest total that has room.
+
+    Bundles below ``m`` members are served first once the remaining loans are just
+    enough to bring them all to ``m``.
+    """
+    if k * cap < p or k * q.m > p:
+        return None
+    bins: list[list[int]] = [[] for _ in range(k)]
+    short = [(0, b) for b in range(k)]  # bundles with fewer than m members
+    roomy: list[tuple[int, int]] = []  # bundles with m..cap-1 members
+    missing = k * q.m
+    for i in range(p):
+        loan = loans[i]
+        if p - i <= missing or not roomy or (short and short[0] < roomy[0]):
+            total, b = heapq.heappop(short)
+        else:
+            total, b = heapq.heappop(roomy)
+        bins[b].append(i)
+        size = len(bins[b])
+        if size <= q.m:
+            missing -= 1
+        if size < q.m:
+            heapq.heappush(short, (total + loan, b))
+        elif size < cap:
+            heapq.heappush(roomy, (total + loan, b))
+    return bins
+
+
+def _repair(loans: list[int], bins: list[list[int]], sums: list[int], q: PackParams) -> bool:
+    """Fix invalid bundles by moving or swapping one request with a valid bundle."""
+    k = len(bins)
+    for _ in range(k + 1):
+        bad = [b for b in range(k) if not _valid(sums[b], len(bins[b]), q)]
+        if not bad:
+            return True
+        if len(bad) * k * q.M * q.M > _REPAIR_BUDGET:
+            return False
+        if not any(_fix(loans, bins, sums, b, q) for b in bad):
+            return False
+    return all(_valid(sums[b], len(bins[b]), q) for b in range(k))
+
+
+def _fix(loans: list[int], bins: list[list[int]], sums: list[int], b: int, q: PackParams) -> bool:
+    """Make bundle ``b`` valid with one move or swap that keeps its partner valid."""
+    sb, members_b = sums[b], bins[b]
+    cb = len(members_b)
+    best: tuple[int, int, int, int, int] | None = None  # (cost, r, x, y, kind)
+    for r, members_r in enumerate(bins):
+        if r == b:
+            continue
+        sr, cr = sums[r], len(members_r)
+        if not _valid(sr, cr, q):
+            continue
+        if cr > q.m and cb < q.M:  # move x from r to b
+            for x in members_r:
+                w = loans[x]
+                if _valid(sb + w, cb + 1, q) and _valid(sr - w, cr - 1, q):
+                    cost = w
+                    if best is None or cost < best[0]:
+                        best = (cost, r, x, -1, 0)
+        if cb > q.m and cr < q.M:  # move y from b to r
+            for y in members_b:
+                w = loans[y]
+                if _valid(sb - w, cb - 1, q) and _valid(sr + w, cr + 1, q):
+                    cost = w
+                    if best is None or cost < best[0]:
+                        best = (cost, r, -1, y, 1)
+        for x in members_r:  # swap x (in r) with y (in b)
+            wx = loans[x]
+            for y in members_b:
+                delta = wx - loans[y]
+                if _valid(sb + delta, cb, q) and _valid(sr - delta, cr, q):
+                    cost = abs(delta)
+                    if best is None or cost < best[0]:
+                        best = (cost, r, x, y, 2)
+    if best is None:
+        return False
+    _, r, x, y, kind = best
+    if kind in (0, 2):
+        bins[r].remove(x)
+        bins[b].append(x)
+        sums[r] -= loans[x]
+        sums[b] += loans[x]
+    if kind in (1, 2):
+        bins[b].remove(y)
+        bins[r].append(y)
+        sums[b] -= loans[y]
+        sums[r] += loans[y]
+    return True
+
+
+def _greedy(loans: list[int], pool: list[int], q: PackParams) -> tuple[list[list[int]], list[int]]:
+    """Large-with-small greedy: the largest loan, then the smallest ones until the
+    bundle reaches the lender minimum; if the member cap stops it short, the smallest
+    members give way to the next largest loans. ``pool`` holds indices in decreasing
+    loan order."""
+    bins: list[list[int]] = []
+    pool = list(pool)
+    while len(pool) >= q.m:
+        chosen = _greedy_bundle(loans, pool, q)
+        if chosen is None:
+            break
+        bins.append(sorted(pool[j] for j in chosen))
+        taken = set(chosen)
+        pool = [index for j, index in enumerate(pool) if j not in taken]
+    return bins, pool
+
+
+def _greedy_bundle(loans: list[int], pool: list[int], q: PackParams) -> list[int] | None:
+    n = len(pool)
+    top = 1  # pool[0:top] are taken from the large end
+    small: list[int] = []  # positions taken from the small end
+    total = loans[pool[0]]
+    j = n - 1
+    while (total < q.L or top + len(small) < q.m) and top + len(small) < q.M and j >= top:
+        small.append(j)
+        total += loans[pool[j]]
+        j -= 1
+    while total < q.L and small and top < n - len(small):
+        # swap the smallest member for the next largest loan
+        gone = small.pop(0)
+        total += loans[pool[top]] - loans[pool[gone]]
+        top += 1
+    chosen = list(range(top)) + small
+    if not _valid(total, len(chosen), q):
+        return None
+    return chosen

@@ -1,0 +1,142 @@
+"""French wording: amounts, level names, default key descriptions, reasons.
+
+Amounts are written the French way, ``14 200,00 €``: the thousands separator is a
+NARROW NO-BREAK SPACE (U+202F, as in CLDR's fr locale) and the space before the euro
+sign is a NO-BREAK SPACE (U+00A0), so neither the number nor the amount wraps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .types import Policy, TerritoryLevel, TradeLevel, UnplacedCode
+
+THOUSANDS_SEPARATOR = "\u202f"
+EURO_SPACE = "\u00a0"
+
+DescribeKey = Callable[[TradeLevel, TerritoryLevel, tuple[str, ...]], str]
+
+TRADE_LEVEL_LABELS = {
+    TradeLevel.NONE: "tous métiers",
+    TradeLevel.SECTION: "section NAF",
+    TradeLevel.DIVISION: "division NAF",
+    TradeLevel.GROUP: "groupe NAF",
+    TradeLevel.CLASS: "classe NAF",
+    TradeLevel.SUBCLASS: "sous-classe NAF",
+    TradeLevel.NAFA: "métier (NAFA)",
+}
+TERRITORY_LEVEL_LABELS = {
+    TerritoryLevel.NATIONAL: "France entière",
+    TerritoryLevel.REGION: "région",
+    TerritoryLevel.DEPARTEMENT: "département",
+}
+_TRADE_CODE_PREFIX = {
+    TradeLevel.SECTION: "section",
+    TradeLevel.DIVISION: "division",
+    TradeLevel.GROUP: "groupe",
+    TradeLevel.CLASS: "classe",
+    TradeLevel.SUBCLASS: "sous-classe",
+    TradeLevel.NAFA: "métier",
+}
+
+
+def format_euros(cents: int) -> str:
+    """``1420000`` -> ``"14 200,00 €"`` (U+202F thousands, U+00A0 before €)."""
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    grouped = f"{euros:,}".replace(",", THOUSANDS_SEPARATOR)
+    return f"{sign}{grouped},{rest:02d}{EURO_SPACE}€"
+
+
+def level_label(trade: TradeLevel, territory: TerritoryLevel) -> str:
+    """``"sous-classe NAF × région"``."""
+    return f"{TRADE_LEVEL_LABELS[trade]} × {TERRITORY_LEVEL_LABELS[territory]}"
+
+
+def describe_key_codes(trade: TradeLevel, territory: TerritoryLevel, key: tuple[str, ...]) -> str:
+    """Default key description from raw codes: ``"sous-classe 10.71C, département 23"``.
+
+    The Django layer passes its own function to show labels instead
+    (``"Boulangerie (10.71C) en Creuse"``).
+    """
+    parts = list(key)
+    words = []
+    if trade is TradeLevel.NONE:
+        words.append("tous métiers")
+    else:
+        words.append(f"{_TRADE_CODE_PREFIX[trade]} {parts.pop(0)}")
+    if territory is TerritoryLevel.NATIONAL:
+        words.append("France entière")
+    else:
+        words.append(f"{TERRITORY_LEVEL_LABELS[territory]} {parts.pop(0)}")
+    return ", ".join(words)
+
+
+def _requests(count: int) -> str:
+    return f"{count} demande{'s' if count > 1 else ''}"
+
+
+def rejection_reason(code: UnplacedCode, loan: int, grant: int, policy: Policy) -> str:
+    if code is UnplacedCode.LOAN_OUT_OF_BAND:
+        return (
+            f"Prêt demandé {format_euros(loan)} hors de la fourchette du produit "
+            f"({format_euros(policy.loan_min)} à {format_euros(policy.loan_max)})"
+        )
+    if code is UnplacedCode.LOAN_ABOVE_LENDER_MAXIMUM:
+        assert policy.lender_maximum is not None
+        return (
+            f"Prêt demandé {format_euros(loan)} au-dessus du maximum prêteur par dossier "
+            f"({format_euros(policy.lender_maximum)})"
+        )
+    return (
+        f"Subvention demandée {format_euros(grant)} au-dessus du plafond par membre "
+        f"({format_euros(policy.grant_cap)})"
+    )
+
+
+def leftover_code(count: int, loan_total: int, policy: Policy) -> UnplacedCode:
+    if count < policy.min_members:
+        return UnplacedCode.TOO_FEW_MEMBERS
+    if loan_total < policy.lender_minimum:
+        return UnplacedCode.BELOW_LENDER_MINIMUM
+    return UnplacedCode.NOT_PACKABLE
+
+
+def leftover_reason(
+    code: UnplacedCode,
+    *,
+    place: str,
+    count: int,
+    loan_total: int,
+    bundles_here: int,
+    policy: Policy,
+) -> str:
+    """Why the ``count`` requests left over in one widest-level group stay out.
+
+    ``place`` describes the group (``"Boulangerie (10.71C) en Nouvelle-Aquitaine"``).
+    """
+    text = f"{place} : {_requests(count)} sans dossier"
+    if code is UnplacedCode.TOO_FEW_MEMBERS:
+        text += f" (il en faut au moins {policy.min_members} par dossier)"
+    elif code is UnplacedCode.BELOW_LENDER_MINIMUM:
+        text += (
+            f", prêts totaux {format_euros(loan_total)} < minimum prêteur "
+            f"{format_euros(policy.lender_minimum)}"
+        )
+    else:
+        limits = f"de {policy.min_members} à {policy.max_members} membres"
+        limits += f" atteignant {format_euros(policy.lender_minimum)} de prêts"
+        if policy.lender_maximum is not None:
+            limits += f" sans dépasser {format_euros(policy.lender_maximum)}"
+        text += (
+            f", prêts totaux {format_euros(loan_total)}, mais aucun dossier {limits} "
+            "ne peut être formé avec elles"
+        )
+    if bundles_here:
+        dossiers = "dossier déjà formé" if bundles_here == 1 else "dossiers déjà formés"
+        text += f" ; {'le' if bundles_here == 1 else 'les'} {bundles_here} {dossiers} ici "
+        text += "ne peu" + ("t" if bundles_here == 1 else "vent") + " pas les accueillir"
+        text += f" ({policy.max_members} membres au plus)"
+    if len(policy.ladder) > 1:
+        text += f", même au niveau {level_label(*policy.ladder[-1])}"
+    return text
