@@ -78,9 +78,27 @@ class Styles:
     header_right = _style("header_right", 7.5, fontName=FONT_BOLD, alignment=TA_RIGHT)
 
 
+_FRENCH_SPACES = (
+    ("« ", "«\u00a0"),
+    (" »", "\u00a0»"),
+    (" :", "\u00a0:"),
+    (" ;", "\u202f;"),
+    (" ?", "\u202f?"),
+    (" !", "\u202f!"),
+)
+
+
+def french_spacing(text: str) -> str:
+    """No-break spaces inside guillemets and before ``: ; ? !`` so they never start a line."""
+    for plain, nobreak in _FRENCH_SPACES:
+        if plain in text:
+            text = text.replace(plain, nobreak)
+    return text
+
+
 def para(text: str, style: ParagraphStyle = Styles.cell) -> Paragraph:
     """A paragraph from plain text: the text is escaped, never read as markup."""
-    return Paragraph(escape(text), style)
+    return Paragraph(escape(french_spacing(text)), style)
 
 
 def amount(value: Decimal) -> str:
@@ -155,9 +173,9 @@ def key_values(
     return result
 
 
-def numbered_canvas(*, reference: str, fingerprint: str, build_date: date) -> Callable[..., Canvas]:
+def numbered_canvas(*, footer: str, fingerprint: str, build_date: date) -> Callable[..., Canvas]:
     """A canvas class that writes the footer ("page x / y") on every page at save time."""
-    footer_left = f"Dossier {reference}"
+    footer_left = footer
     if fingerprint:
         footer_left += f" — empreinte SHA-256 : {fingerprint}"
     created = f"D:{build_date:%Y%m%d}000000+00'00'"
@@ -225,7 +243,7 @@ def build_pdf(
     title: str,
     author: str,
     subject: str,
-    reference: str,
+    footer: str,
     fingerprint: str,
     build_date: date,
 ) -> bytes:
@@ -254,8 +272,6 @@ def build_pdf(
     )
     doc.build(
         story,
-        canvasmaker=numbered_canvas(
-            reference=reference, fingerprint=fingerprint, build_date=build_date
-        ),
+        canvasmaker=numbered_canvas(footer=footer, fingerprint=fingerprint, build_date=build_date),
     )
     return buffer.getvalue()

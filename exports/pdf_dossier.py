@@ -84,7 +84,7 @@ def render_dossier_pdf(snapshot: DossierSnapshot) -> bytes:
         title=f"Dossier collectif {snapshot.reference}",
         author=snapshot.lead_partner.name,
         subject=f"{snapshot.funder.programme} — {snapshot.grouping_key}",
-        reference=snapshot.reference,
+        footer=f"Dossier {snapshot.reference}",
         fingerprint=digest,
         build_date=snapshot.build_date,
     )

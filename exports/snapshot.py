@@ -241,19 +241,28 @@ def aggregate_lines(plans: Iterable[FinancingPlan], side: str) -> list[PlanLine]
     return [PlanLine(label, amount) for label, amount in totals.items()]
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _canonical(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple | list):
-        return [_canonical(v) for v in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Decimal):
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:
+        return value
+    if kind is Decimal:
         # 12500, 12500.0 and 12500.00 are the same amount: one spelling.
         return format(value.normalize(), "f")
+    if kind is tuple or kind is list:
+        return [_canonical(item) for item in value]
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(kind):
+        names = _FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
+    if names is not None:
+        return {name: _canonical(getattr(value, name)) for name in names}
+    if isinstance(value, enum.Enum):
+        return value.value
     if isinstance(value, date):  # also datetime
         return value.isoformat()
-    return value
+    raise TypeError(f"cannot canonicalise {kind.__name__}")
 
 
 def canonical_json(snapshot: Any) -> bytes:
@@ -263,6 +272,18 @@ def canonical_json(snapshot: Any) -> bytes:
     ).encode("utf-8")
 
 
+_last_fingerprint: tuple[Any, str] = (None, "")
+
+
 def fingerprint(snapshot: Any) -> str:
-    """The dossier fingerprint: SHA-256 (hex) of :func:`canonical_json`."""
-    return hashlib.sha256(canonical_json(snapshot)).hexdigest()
+    """The dossier fingerprint: SHA-256 (hex) of :func:`canonical_json`.
+
+    The PDF, the XLSX and the manifest of one package all print it: the last result is
+    kept (snapshots are immutable), so a package computes it once.
+    """
+    global _last_fingerprint
+    last, digest = _last_fingerprint
+    if last is not snapshot:
+        digest = hashlib.sha256(canonical_json(snapshot)).hexdigest()
+        _last_fingerprint = (snapshot, digest)
+    return digest
