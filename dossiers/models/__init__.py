@@ -10,6 +10,7 @@ from dossiers.models.funding_request import (
     RequestTransition,
     SupplierQuote,
 )
+from dossiers.models.messages import RequestMessage
 from dossiers.models.parameters import MissingParameter, SchemeParameter
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "FundingRequest",
     "MissingParameter",
     "RelatedEnterprise",
+    "RequestMessage",
     "RequestState",
     "RequestTransition",
     "SchemeParameter",
