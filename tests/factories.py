@@ -1,51 +1,22 @@
 """Test and demo data builders. ``ready_request`` gives a request that passes every guard."""
 
-import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
 from faker import Faker
-from stdnum import luhn
 
 from accounts.models import Organisation, User
-from dossiers.models import (
-    Campaign,
-    DeMinimisAid,
-    DeMinimisDeclaration,
-    Enterprise,
-    FundingRequest,
-    SupplierQuote,
-    SupportingDocument,
-)
-from dossiers.plan import PlanLine, set_financing_plan
+from dossiers.demo import complete_request, tiny_pdf, valid_siren, valid_siret
+from dossiers.models import Campaign, Enterprise, FundingRequest, SupportingDocument
+from dossiers.plan import PlanLine
 from dossiers.requests import create_request
 from dossiers.uploads import store_upload
 
+__all__ = ["tiny_pdf", "valid_siren", "valid_siret"]  # re-exported for older imports
+
 fake = Faker("fr_FR")
-
-
-def valid_siren(seed: int) -> str:
-    """A Luhn-valid SIREN derived from ``seed`` (never La Poste's 356000000)."""
-    body = f"{(seed % 89_999_999) + 10_000_000:08d}"
-    return body + luhn.calc_check_digit(body)
-
-
-def valid_siret(siren: str, establishment: int = 1) -> str:
-    body = f"{siren}{establishment:04d}"
-    return body + luhn.calc_check_digit(body)
-
-
-def tiny_pdf(text: str = "Grappe") -> bytes:
-    """A real, minimal PDF so uploads pass content sniffing."""
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, invariant=1)
-    pdf.drawString(72, 720, text)
-    pdf.save()
-    return buffer.getvalue()
 
 
 class FederationFactory(DjangoModelFactory):
@@ -171,36 +142,16 @@ def make_request(
     if not complete:
         return request
     own = cost - grant - loan
-    sources = [PlanLine("grant", "Subvention FEDER", grant), PlanLine("loan", "Prêt bancaire", loan)]
+    sources = [
+        PlanLine("grant", "Subvention FEDER", grant),
+        PlanLine("loan", "Prêt bancaire", loan),
+    ]
     if own:
         sources.append(PlanLine("own_funds", "Apport", own))
-    set_financing_plan(
+    prior_aids = [] if prior_aid is None else [(date.today() - timedelta(days=400), prior_aid)]
+    return complete_request(
         request,
-        actor=None,
         uses=[PlanLine("intangible", "Site et boutique en ligne", cost)],
         sources=sources,
+        prior_aids=prior_aids,
     )
-    declaration = DeMinimisDeclaration.objects.create(
-        request=request,
-        declared_by="Claire Martin",
-        declared_on=date.today(),
-        no_aid_received=prior_aid is None,
-    )
-    if prior_aid is not None:
-        DeMinimisAid.objects.create(
-            declaration=declaration,
-            granting_body="Région",
-            regulation="2023/2831",
-            granted_on=date.today() - timedelta(days=400),
-            amount=prior_aid,
-        )
-    SupplierQuote.objects.create(
-        request=request,
-        supplier_name="Atelier Web Creusois",
-        quote_date=date.today() - timedelta(days=20),
-        amount_excl_vat=cost,
-    )
-    for kind in ("kbis", "manager_id", "rib", "statutes", "tax_return"):
-        add_document(request, kind)
-    request.refresh_from_db()
-    return request

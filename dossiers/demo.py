@@ -1,0 +1,615 @@
+"""Demo data, and the generic builders the test factories share with it.
+
+``load_demo`` creates three federations, three funders, a campaign per federation, a few
+hundred SMEs across trades and territories and one funding request each, spread over every
+state. Everything goes through the application's own services (``create_request``,
+``set_financing_plan``, ``workflow.perform``), so each history row is one the workflow
+wrote and each request passed the guards its state implies. It is idempotent: when the
+demo campaigns exist, it adds nothing and returns zero counts.
+"""
+
+import io
+import logging
+import random
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from django.utils.text import slugify
+from faker import Faker
+from stdnum import luhn
+
+from accounts.models import Organisation, User
+from dossiers import demo_data as data
+from dossiers import workflow
+from dossiers.models import (
+    Campaign,
+    DeMinimisAid,
+    DeMinimisDeclaration,
+    Enterprise,
+    FundingRequest,
+    RequestTransition,
+    SchemeParameter,
+    StoredFile,
+    SupplierQuote,
+    SupportingDocument,
+)
+from dossiers.plan import PlanLine, set_financing_plan
+from dossiers.requests import create_request
+from dossiers.uploads import store_upload
+
+D = SupportingDocument.Kind
+
+# --- Generic builders (also used by tests/factories.py) ------------------------------------
+
+
+def valid_siren(seed: int) -> str:
+    """A Luhn-valid SIREN derived from ``seed`` (never La Poste's 356000000)."""
+    body = f"{(seed % 89_999_999) + 10_000_000:08d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def valid_siret(siren: str, establishment: int = 1) -> str:
+    """The SIRET of establishment number ``establishment`` of ``siren``, Luhn over 14 digits."""
+    body = f"{siren}{establishment:04d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def tiny_pdf(text: str = "Grappe") -> bytes:
+    """A real, minimal PDF so uploads pass content sniffing."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    pdf.drawString(72, 720, text)
+    pdf.save()
+    return buffer.getvalue()
+
+
+def required_document_kinds(enterprise: Enterprise, on: date) -> list[str]:
+    """The supporting documents ``dossiers.guards`` asks of this enterprise (BRIEF rule 12)."""
+    kinds = [D.KBIS, D.MANAGER_ID, D.RIB]
+    if enterprise.legal_form != Enterprise.LegalForm.EI:
+        kinds.append(D.STATUTES)
+    kinds.append(D.FORECAST if enterprise.age_in_years(on) < 2 else D.TAX_RETURN)
+    return kinds
+
+
+def upload_document(kind: str, text: str) -> StoredFile:
+    return store_upload(f"{kind}.pdf", tiny_pdf(text))
+
+
+def complete_request(
+    request: FundingRequest,
+    *,
+    uses: Sequence[PlanLine],
+    sources: Sequence[PlanLine],
+    prior_aids: Sequence[tuple[date, Decimal]] = (),
+    signatory: str = "Claire Martin",
+    supplier: str = "Atelier Web Creusois",
+    documents: dict[str, StoredFile] | None = None,
+    issued_on: date | None = None,
+    on: date | None = None,
+) -> FundingRequest:
+    """Give a draft everything submission needs: plan, de minimis declaration, quote, documents.
+
+    ``documents`` maps a kind to an already stored file (the demo shares a few); missing
+    kinds are uploaded as fresh tiny PDFs.
+    """
+    on = on or timezone.localdate()
+    set_financing_plan(request, actor=None, uses=list(uses), sources=list(sources))
+    declaration = DeMinimisDeclaration.objects.create(
+        request=request, declared_by=signatory, declared_on=on, no_aid_received=not prior_aids
+    )
+    DeMinimisAid.objects.bulk_create(
+        DeMinimisAid(
+            declaration=declaration,
+            granting_body=body,
+            regulation=regulation,
+            granted_on=granted_on,
+            amount=amount,
+        )
+        for (granted_on, amount), (body, regulation) in zip(
+            prior_aids, _cycle(data.PRIOR_AID_BODIES), strict=False
+        )
+    )
+    SupplierQuote.objects.create(
+        request=request,
+        supplier_name=supplier,
+        quote_date=on - timedelta(days=20),
+        amount_excl_vat=sum((u.amount for u in uses), Decimal(0)),
+    )
+    documents = documents or {}
+    SupportingDocument.objects.bulk_create(
+        SupportingDocument(
+            request=request,
+            kind=kind,
+            stored_file=documents.get(kind)
+            or upload_document(kind, f"{D(kind).label} — {request.reference}"),
+            issued_on=issued_on or on - timedelta(days=10),
+        )
+        for kind in required_document_kinds(request.enterprise, on)
+    )
+    request.refresh_from_db()
+    return request
+
+
+def _de(name: str) -> str:
+    """French "de" before a name: "de Paris", "d'Amiens", "du Mans"."""
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    return f"d'{name}" if name[:1].upper() in "AEIOUYÉÈÊÂÎÔ" else f"de {name}"
+
+
+def _cycle(items: Sequence) -> Iterator:
+    while True:
+        yield from items
+
+
+# --- Walking a request through the workflow -------------------------------------------------
+
+# The shortest way from a draft to each state. Every path is made of real transitions.
+_REVIEWED = ("submit", "start_review")
+_ELIGIBLE = (*_REVIEWED, "mark_eligible")
+_SENT = (*_ELIGIBLE, "group", "send")
+PATHS: dict[str, tuple[str, ...]] = {
+    "draft": (),
+    "submitted": ("submit",),
+    "in_review": _REVIEWED,
+    "needs_changes": (*_REVIEWED, "request_changes"),
+    "eligible": _ELIGIBLE,
+    "rejected": (*_REVIEWED, "reject"),
+    "grouped": (*_ELIGIBLE, "group"),
+    "sent": _SENT,
+    "approved": (*_SENT, "approve"),
+    "declined": (*_SENT, "decline"),
+    "withdrawn": ("submit", "withdraw"),
+}
+SYSTEM_TRANSITIONS = {"group", "ungroup", "send"}
+
+
+def default_arguments(name: str, request: FundingRequest) -> dict:
+    """Note and keyword arguments a transition needs, with plain defaults."""
+    from dossiers.guards import NOTE_REQUIRED
+
+    arguments: dict = {}
+    if name in NOTE_REQUIRED:
+        arguments["note"] = data.NOTES[name][0]
+    if name == "send":
+        arguments["funder"] = request.campaign.funders.order_by("pk").first()
+    elif name == "approve":
+        arguments["amount"] = request.grant_amount + request.loan_amount
+    elif name == "decline":
+        arguments["reason"] = arguments["note"]
+    return arguments
+
+
+def advance(
+    request: FundingRequest,
+    transitions: Sequence[str],
+    *,
+    actor_for: Callable[[str, FundingRequest], User | None] | None = None,
+    arguments_for: Callable[[str, FundingRequest], dict] = default_arguments,
+    on: date | None = None,
+) -> FundingRequest:
+    """Run ``transitions`` in order through ``workflow.perform`` (the system acts by default)."""
+    for name in transitions:
+        actor = actor_for(name, request) if actor_for else None
+        request = workflow.perform(
+            request, name, actor=actor, on=on, **arguments_for(name, request)
+        )
+    return request
+
+
+# --- The demo -------------------------------------------------------------------------------
+
+# Positions in the list of states: "needs_changes" and "approved" (see _states).
+SME_LOGIN_ENTERPRISES = (3, 8)
+COUNTED = ("organisations", "users", "campaigns", "enterprises", "requests", "transitions",
+           "documents", "de_minimis_aids")  # fmt: skip
+
+
+def is_loaded() -> bool:
+    references = [f.campaign_reference for f in data.FEDERATIONS]
+    return Campaign.objects.filter(reference__in=references).exists()
+
+
+@contextmanager
+def _silent_notifications() -> Iterator[None]:
+    """The demo replays a history that never happened: nobody must be e-mailed about it.
+
+    Notification tasks still run (in process), but deliver to the dummy e-mail backend.
+    """
+    from celery import current_app
+
+    eager = current_app.conf.task_always_eager
+    trace = logging.getLogger("celery.app.trace")  # one "succeeded" line per task otherwise
+    level = trace.level
+    current_app.conf.task_always_eager = True
+    trace.setLevel(logging.WARNING)
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            yield
+    finally:
+        current_app.conf.task_always_eager = eager
+        trace.setLevel(level)
+
+
+def load_demo(smes: int = 300, seed: int = 2026) -> dict[str, int]:
+    """Load the demo (``smes`` enterprises, one request each); return what was created."""
+    if is_loaded():
+        return dict.fromkeys(COUNTED, 0)
+    before = _count()
+    with _silent_notifications(), transaction.atomic():
+        _DemoBuilder(smes=smes, seed=seed).build()
+    after = _count()
+    return {key: after[key] - before[key] for key in COUNTED}
+
+
+def _count() -> dict[str, int]:
+    return {
+        "organisations": Organisation.objects.count(),
+        "users": User.objects.count(),
+        "campaigns": Campaign.objects.count(),
+        "enterprises": Enterprise.objects.count(),
+        "requests": FundingRequest.objects.count(),
+        "transitions": RequestTransition.objects.count(),
+        "documents": SupportingDocument.objects.count(),
+        "de_minimis_aids": DeMinimisAid.objects.count(),
+    }
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """(username, what it shows) of every demo login; all share ``DEMO_PASSWORD``."""
+    logins = [("admin", "superutilisateur, administration /admin/")]
+    for fed in data.FEDERATIONS:
+        logins.append((fed.officer, f"chargé·e de dossiers — {fed.name}"))
+        logins.append((fed.manager, f"responsable — {fed.name}"))
+    for funder in data.FUNDERS:
+        logins.append((funder.officer, f"analyste — {funder.name}"))
+    logins.append(("sme", "représentante de deux entreprises"))
+    return logins
+
+
+class _DemoBuilder:
+    def __init__(self, *, smes: int, seed: int):
+        self.smes = smes
+        self.rng = random.Random(seed)
+        self.fake = Faker("fr_FR")
+        self.fake.seed_instance(seed)
+        self.today = timezone.localdate()
+        self.cap = SchemeParameter.value_on(SchemeParameter.Key.GRANT_CAP, self.today)
+        self.rate = SchemeParameter.value_on(SchemeParameter.Key.GRANT_AID_RATE, self.today)
+        self.password = make_password(data.DEMO_PASSWORD)
+        self.users: dict[str, User] = {}
+        self.federations: dict[str, Organisation] = {}
+        self.funders: dict[str, Organisation] = {}
+        self.campaigns: dict[str, Campaign] = {}
+        self.sirets = set(Enterprise.objects.values_list("siret", flat=True))
+
+    # Organisations and people ---------------------------------------------------------------
+    def build(self) -> None:
+        self._organisations()
+        self._people()
+        self._campaigns()
+        self.files = {
+            kind: upload_document(kind, f"{D(kind).label} — document de démonstration")
+            for kind in (D.KBIS, D.MANAGER_ID, D.RIB, D.STATUTES, D.TAX_RETURN, D.FORECAST)
+        }
+        states = self._states()
+        for number, state in enumerate(states):
+            self._one_sme(number, state)
+
+    def _organisations(self) -> None:
+        for number, spec in enumerate(data.FUNDERS):
+            self.funders[spec.key], _ = Organisation.objects.get_or_create(
+                name=spec.name,
+                defaults={
+                    "kind": Organisation.Kind.FUNDER,
+                    "funder_kind": spec.kind,
+                    "siren": valid_siren(900_000 + number),
+                    "email": f"contact@{slugify(spec.key)}.example.org",
+                },
+            )
+        for number, spec in enumerate(data.FEDERATIONS):
+            self.federations[spec.key], _ = Organisation.objects.get_or_create(
+                name=spec.name,
+                defaults={
+                    "kind": Organisation.Kind.FEDERATION,
+                    "siren": valid_siren(800_000 + number),
+                    "address": self.fake.address().replace("\n", ", "),
+                    "email": f"contact@{slugify(spec.key)}.example.org",
+                },
+            )
+
+    def _user(self, username: str, **fields) -> User:
+        first, last = self.fake.first_name(), self.fake.last_name()
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.org",
+                "password": self.password,
+                **fields,
+            },
+        )
+        self.users[username] = user
+        return user
+
+    def _people(self) -> None:
+        self._user(
+            "admin",
+            is_staff=True,
+            is_superuser=True,
+            role=User.Role.FEDERATION_MANAGER,
+            organisation=self.federations["bat"],
+        )
+        for spec in data.FEDERATIONS:
+            organisation = self.federations[spec.key]
+            self._user(spec.officer, role=User.Role.FEDERATION_OFFICER, organisation=organisation)
+            self._user(spec.manager, role=User.Role.FEDERATION_MANAGER, organisation=organisation)
+        for spec in data.FUNDERS:
+            self._user(
+                spec.officer, role=User.Role.FUNDER_OFFICER, organisation=self.funders[spec.key]
+            )
+        self._user("sme", role=User.Role.SME_REPRESENTATIVE)
+
+    def _campaigns(self) -> None:
+        for spec in data.FEDERATIONS:
+            campaign = Campaign.objects.create(
+                federation=self.federations[spec.key],
+                reference=spec.campaign_reference,
+                name=spec.campaign_name,
+                description=f"Campagne de démonstration portée par {spec.name}.",
+                programme=spec.programme,
+                opens_on=self.today - timedelta(days=75),
+                deadline=self.today + timedelta(days=90),
+                eligible_naf_prefixes=list(spec.naf_prefixes),
+            )
+            campaign.funders.set([self.funders[key] for key in spec.funders])
+            self.campaigns[spec.key] = campaign
+
+    # Enterprises and their requests ---------------------------------------------------------
+    def _states(self) -> list[str]:
+        """Every state at least once (when there are enough SMEs), then by weight."""
+        states = list(data.STATE_WEIGHTS)
+        if self.smes <= len(states):
+            return states[: self.smes]
+        rest = self.rng.choices(
+            states, weights=list(data.STATE_WEIGHTS.values()), k=self.smes - len(states)
+        )
+        return states + rest
+
+    def _siren(self) -> tuple[str, str]:
+        while True:
+            siren = valid_siren(self.rng.randrange(10_000_000, 99_999_999))
+            siret = valid_siret(siren, self.rng.choice((1, 1, 1, 2, 3, 12)))
+            if siret not in self.sirets and not siren.startswith("356"):
+                self.sirets.add(siret)
+                return siren, siret
+
+    def _postal_code(self, departement: str) -> str:
+        if departement == "2A":
+            return f"20{self.rng.randrange(0, 200, 10):03d}"
+        if departement == "2B":
+            return f"20{self.rng.randrange(200, 300, 10):03d}"
+        if len(departement) == 3:
+            return f"{departement}{self.rng.randrange(0, 100, 10):02d}"
+        return f"{departement}{self.rng.randrange(0, 1000, 10):03d}"
+
+    def _enterprise(self, number: int, state: str) -> Enterprise:
+        from dossiers.nomenclature import departements
+
+        rng = self.rng
+        trade = rng.choices(data.TRADES, weights=[t.weight for t in data.TRADES])[0]
+        codes = list(departements())
+        departement = rng.choices(
+            codes, weights=[data.DEPARTEMENT_WEIGHTS.get(c, 1) for c in codes]
+        )[0]
+        city = data.PREFECTURES[departement]
+        first, last = self.fake.first_name(), self.fake.last_name()
+        legal_form = rng.choices(
+            trade.legal_forms, weights=[data.LEGAL_FORM_WEIGHTS[f] for f in trade.legal_forms]
+        )[0]
+        band = rng.choices(("micro", "small", "medium"), weights=(78, 18, 4))[0]
+        headcount = {
+            "micro": Decimal(rng.randint(0, 19)) / 2,
+            "small": Decimal(rng.randint(10, 49)),
+            "medium": Decimal(rng.randint(50, 180)),
+        }[band]
+        turnover = Decimal(rng.randint(60, 140) * 1000) * max(headcount, Decimal(1))
+        turnover += Decimal(rng.randint(0, 99_999)) / 100
+        # A few drafts are too big to be SMEs: the portal explains why they cannot submit.
+        if state == "draft" and number % 17 == 5:
+            headcount, turnover = Decimal(320), Decimal("61500000.00")
+        siren, siret = self._siren()
+        age_days = rng.choice((rng.randint(200, 700), rng.randint(730, 12_000)))
+        enterprise = Enterprise.objects.create(
+            name=rng.choice(trade.names).format(
+                first=first, last=last, city=city, de_city=_de(city), de_first=_de(first)
+            ),
+            siren=siren,
+            siret=siret,
+            legal_form=legal_form,
+            micro_entreprise_regime=legal_form == "EI" and rng.random() < 0.5,
+            creation_date=self.today - timedelta(days=age_days),
+            address=self.fake.street_address(),
+            postal_code=self._postal_code(departement),
+            city=city,
+            naf_code=trade.naf,
+            nafa_code=rng.choice(trade.nafa) if trade.nafa else "",
+            departement=departement,
+            headcount=headcount,
+            turnover=turnover,
+            balance_sheet=(turnover * Decimal(rng.randint(35, 90)) / 100).quantize(Decimal("0.01")),
+        )
+        enterprise.trade = trade
+        return enterprise
+
+    def _representative(self, number: int, enterprise: Enterprise) -> User | None:
+        # The demo "sme" login represents two enterprises (one asked for changes, one granted);
+        # about one in five of the others was entered by its federation from a spreadsheet
+        # and has no account.
+        if number in SME_LOGIN_ENTERPRISES:
+            user = self.users["sme"]
+        elif self.rng.random() < 0.2:
+            return None
+        else:
+            first, last = self.fake.first_name(), self.fake.last_name()
+            user = User.objects.create(
+                username=f"{slugify(first)}.{slugify(last)}.{number:04d}",
+                first_name=first,
+                last_name=last,
+                email=f"{slugify(first)}.{slugify(last)}.{number:04d}@example.org",
+                password=make_password(None),  # unusable: only demo logins sign in
+                role=User.Role.SME_REPRESENTATIVE,
+            )
+        enterprise.representatives.add(user)
+        return user
+
+    def _plan(self) -> tuple[str, str, list[PlanLine], list[PlanLine]]:
+        rng = self.rng
+        project = rng.choices(data.PROJECTS, weights=[p.weight for p in data.PROJECTS])[0]
+        low, high = project.cost
+        software = Decimal(rng.randint(low // 10, high // 10) * 10)
+        uses = [PlanLine("intangible", "Prestations et logiciels", software)]
+        if rng.random() < 0.35:
+            hardware = Decimal(rng.randint(8, 40) * 100)
+            uses.append(PlanLine("tangible", "Matériel informatique", hardware))
+        if rng.random() < 0.15:
+            working = Decimal(rng.randint(5, 30) * 100)
+            uses.append(PlanLine("working_capital", "Besoin en fonds de roulement", working))
+        cost = sum((u.amount for u in uses), Decimal(0))
+        eligible = sum((u.amount for u in uses if u.kind != "working_capital"), Decimal(0))
+        ceiling = min(self.cap, eligible * self.rate)
+        grant = (ceiling * Decimal(rng.randint(60, 100)) / 100 // 100) * 100
+        sources = [PlanLine("grant", "Subvention FEDER — transition numérique", grant)]
+        rest = cost - grant
+        loan = Decimal(0)
+        if rest >= 6000 and rng.random() < 0.75:
+            loan = min(Decimal(50_000), (rest * Decimal(rng.randint(55, 90)) / 100 // 100) * 100)
+            loan = max(loan, Decimal(5000))
+            sources.append(PlanLine("loan", "Prêt numérique bancaire", loan))
+        if cost - grant - loan:
+            sources.append(PlanLine("own_funds", "Apport de l'entreprise", cost - grant - loan))
+        return project.category, rng.choice(project.titles), uses, sources
+
+    def _prior_aids(self) -> list[tuple[date, Decimal]]:
+        if self.rng.random() > 0.3:
+            return []
+        return [
+            (
+                self.today - timedelta(days=self.rng.randint(30, 1400)),
+                Decimal(self.rng.randint(10, 600) * 100),
+            )
+            for _ in range(self.rng.randint(1, 3))
+        ]
+
+    def _one_sme(self, number: int, state: str) -> None:
+        enterprise = self._enterprise(number, state)
+        trade = enterprise.trade
+        representative = self._representative(number, enterprise)
+        spec = next(f for f in data.FEDERATIONS if f.key == trade.federation)
+        officer = self.users[spec.officer]
+        category, title, uses, sources = self._plan()
+        signatory = f"{self.fake.first_name()} {self.fake.last_name()}"
+        request = create_request(
+            campaign=self.campaigns[trade.federation],
+            enterprise=enterprise,
+            created_by=representative or officer,
+            project_category=category,
+            project_title=title,
+            project_description=(
+                f"{title} pour {enterprise.name} ({enterprise.city}). "
+                + self.fake.paragraph(nb_sentences=2)
+            ),
+            activity_confirmed=True,
+            mandate_signed_by=f"{signatory}, gérant·e",
+            mandate_signed_on=self.today - timedelta(days=self.rng.randint(1, 40)),
+        )
+        if state == "draft" and number % 3 == 1:
+            return  # a draft still being filled in: no plan, documents or declaration yet
+        complete_request(
+            request,
+            uses=uses,
+            sources=sources,
+            prior_aids=self._prior_aids(),
+            signatory=signatory,
+            supplier=self.rng.choice(data.SUPPLIERS),
+            documents=self.files,
+            issued_on=self.today - timedelta(days=self.rng.randint(3, 70)),
+            on=self.today,
+        )
+        if state == "draft":
+            return
+        actors = {
+            "officer": officer,
+            "manager": self.users[spec.manager],
+            "applicant": representative or officer,
+        }
+        advance(
+            request,
+            self._path(state),
+            actor_for=lambda name, r: self._actor(name, r, actors),
+            arguments_for=self._arguments,
+        )
+
+    def _path(self, state: str) -> tuple[str, ...]:
+        """A path to ``state``, sometimes with a detour through changes or a reopening."""
+        rng = self.rng
+        path = PATHS[state]
+        if state == "withdrawn":
+            start = rng.choice(("draft", "submitted", "in_review", "needs_changes", "eligible"))
+            return (*PATHS[start], "withdraw")
+        if "mark_eligible" in path and rng.random() < 0.25:
+            i = path.index("mark_eligible")
+            detour = ("request_changes", "resubmit", "start_review")
+            return (*path[:i], *detour, *path[i:])
+        if state == "in_review" and rng.random() < 0.2:
+            return (*PATHS["rejected"], "reopen")
+        return path
+
+    def _actor(self, name: str, request: FundingRequest, actors: dict) -> User | None:
+        if name in SYSTEM_TRANSITIONS:
+            return None
+        if name in ("submit", "resubmit", "withdraw"):
+            return actors["applicant"]
+        if name == "reopen":
+            return actors["manager"]
+        if name in ("approve", "decline"):
+            spec = next(f for f in data.FUNDERS if self.funders[f.key].pk == request.sent_to_id)
+            return self.users[spec.officer]
+        return actors["officer"]
+
+    def _arguments(self, name: str, request: FundingRequest) -> dict:
+        arguments = default_arguments(name, request)
+        if name in data.NOTES:
+            arguments["note"] = self.rng.choice(data.NOTES[name])
+        if name == "send":
+            funders = list(request.campaign.funders.order_by("pk"))
+            arguments["funder"] = self.rng.choice(funders)
+        elif name == "approve":
+            asked = request.grant_amount + request.loan_amount
+            arguments["amount"] = asked if self.rng.random() < 0.7 else request.grant_amount
+        elif name == "decline":
+            arguments["reason"] = arguments["note"]
+        return arguments
+
+
+__all__ = [
+    "PATHS",
+    "advance",
+    "complete_request",
+    "demo_logins",
+    "is_loaded",
+    "load_demo",
+    "tiny_pdf",
+    "valid_siren",
+    "valid_siret",
+]
