@@ -101,9 +101,16 @@ def member_folders(snapshot: DossierSnapshot) -> dict[str, str]:
 
 
 def render_package(
-    snapshot: DossierSnapshot, documents: Iterable[tuple[str, str, DocumentSource]]
+    snapshot: DossierSnapshot,
+    documents: Iterable[tuple[str, str, DocumentSource]],
+    *,
+    dossier_pdf: bytes | None = None,
+    annex_xlsx: bytes | None = None,
 ) -> bytes:
     """Build the ZIP package of a collective file.
+
+    The PDF dossier and the XLSX annex are rendered from ``snapshot`` unless the caller
+    passes the bytes it already rendered from that same snapshot.
 
     ``documents`` yields ``(request reference, display filename, source)`` where source is
     the file's bytes, a path to it, or a callable returning bytes or a binary stream
@@ -131,8 +138,8 @@ def render_package(
     buffer = io.BytesIO()
     with PinnedZipFile(buffer, day=snapshot.build_date) as archive:
         for name, content in (
-            (DOSSIER, render_dossier_pdf(snapshot)),
-            (ANNEX, render_annex_xlsx(snapshot)),
+            (DOSSIER, render_dossier_pdf(snapshot) if dossier_pdf is None else dossier_pdf),
+            (ANNEX, render_annex_xlsx(snapshot) if annex_xlsx is None else annex_xlsx),
         ):
             files.append(_add(archive, name, io.BytesIO(content)))
         taken: dict[str, set[str]] = {}

@@ -22,7 +22,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -167,7 +167,6 @@ def render_annex_xlsx(snapshot: DossierSnapshot) -> bytes:
     properties.subject = snapshot.grouping_key
     digest = fingerprint(snapshot)
     properties.identifier = digest
-    properties.created = properties.modified = datetime.combine(snapshot.build_date, time(12))
 
     _write_summary(workbook.create_sheet("Synthèse"), snapshot, digest)
     _write_table(workbook.create_sheet("Membres"), MEMBER_COLUMNS, enumerate(members, 1))
@@ -196,9 +195,26 @@ def render_annex_xlsx(snapshot: DossierSnapshot) -> bytes:
         DOCUMENT_COLUMNS,
         ((member, doc) for member in members for doc in member.documents),
     )
+    return _save(workbook, snapshot.build_date)
+
+
+def render_rows_xlsx(
+    title: str, columns: Sequence[Column[T]], rows: Iterable[T], *, day: date
+) -> bytes:
+    """One streamed sheet of typed rows (any iterable, consumed once), dated ``day``."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = workbook.properties.lastModifiedBy = "Grappe"
+    workbook.properties.title = title
+    _write_table(workbook.create_sheet(title[:31]), columns, rows)
+    return _save(workbook, day)
+
+
+def _save(workbook: Workbook, day: date) -> bytes:
+    properties = workbook.properties
+    properties.created = properties.modified = datetime.combine(day, time(12))
     buffer = io.BytesIO()
     # ExcelWriter, not Workbook.save(): save() stamps the clock into docProps/core.xml.
-    with PinnedZipFile(buffer, day=snapshot.build_date) as archive:
+    with PinnedZipFile(buffer, day=day) as archive:
         ExcelWriter(workbook, archive).save()
     return buffer.getvalue()
 

@@ -1,0 +1,144 @@
+"""Speed and memory of the collective-file exports, against bare ReportLab / openpyxl.
+
+    python benchmarks/exports_speed.py                      # 50 and 5 000 members, 100 000 rows
+    python benchmarks/exports_speed.py --sizes 50 --rows 20000   # a quick run
+
+For each bundle size: the PDF dossier, the XLSX annex and the ZIP package (from the
+rendered PDF and XLSX), each timed for Grappe and for the bare script of the same content
+(``exports_bare.py``) in the same run, with the ratio Grappe / bare and the time per
+member. Then one streamed XLSX sheet of N member rows: rows per second and peak memory
+growth (peak RSS over the RSS before the run; the input rows are generated lazily).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import gc
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.exports_bare import bare_pdf, bare_rows_xlsx, bare_xlsx, bare_zip  # noqa: E402
+from exports.package import render_package  # noqa: E402
+from exports.pdf_dossier import render_dossier_pdf  # noqa: E402
+from exports.snapshot import MemberSnapshot  # noqa: E402
+from exports.xlsx_annex import MEMBER_COLUMNS, render_annex_xlsx, render_rows_xlsx  # noqa: E402
+from tests.exports.sample import BUILD_DATE, sample_documents, sample_dossier, sample_member  # noqa: E402
+
+
+def _status(field: str) -> int:
+    """A memory figure of this process from /proc, in bytes (0 where unavailable)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _reset_peak() -> None:
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (Linux >= 4.0)
+
+
+def measure(function: Callable[[], Any]) -> tuple[float, int, Any]:
+    """Seconds, peak RSS growth in bytes, and the result of ``function()``."""
+    gc.collect()
+    _reset_peak()
+    before = _status("VmRSS")
+    start = time.perf_counter()
+    result = function()
+    elapsed = time.perf_counter() - start
+    return elapsed, max(_status("VmHWM") - before, 0), result
+
+
+def mb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def bundle(size: int) -> list[str]:
+    snapshot = sample_dossier(size)
+    documents = sample_documents(snapshot)
+    lines = []
+    g_pdf, g_pdf_mem, pdf = measure(lambda: render_dossier_pdf(snapshot))
+    b_pdf, _, _ = measure(lambda: bare_pdf(snapshot))
+    g_xlsx, _, xlsx = measure(lambda: render_annex_xlsx(snapshot))
+    b_xlsx, _, _ = measure(lambda: bare_xlsx(snapshot))
+    g_zip, _, package = measure(
+        lambda: render_package(snapshot, documents, dossier_pdf=pdf, annex_xlsx=xlsx)
+    )
+    b_zip, _, _ = measure(lambda: bare_zip(snapshot, documents, pdf, xlsx, BUILD_DATE))
+    for name, grappe, bare, extra in (
+        ("PDF", g_pdf, b_pdf, f"{len(pdf) / 1e6:.1f} MB, peak +{mb(g_pdf_mem)}"),
+        ("XLSX", g_xlsx, b_xlsx, f"{len(xlsx) / 1e6:.1f} MB"),
+        ("ZIP", g_zip, b_zip, f"{len(package) / 1e6:.1f} MB"),
+    ):
+        lines.append(
+            f"| {size} | {name} | {grappe:.2f} s | {bare:.2f} s | {grappe / bare:.2f}× "
+            f"| {grappe / size * 1000:.1f} ms | {extra} |"
+        )
+    total = g_pdf + g_xlsx + g_zip
+    lines.append(
+        f"| {size} | all | {total:.2f} s | {b_pdf + b_xlsx + b_zip:.2f} s "
+        f"| {total / (b_pdf + b_xlsx + b_zip):.2f}× | {total / size * 1000:.1f} ms | |"
+    )
+    return lines
+
+
+def lazy_members(count: int) -> Iterator[tuple[int, MemberSnapshot]]:
+    """``count`` distinct members (own reference, name and SIRET) from a pool of 1 000."""
+    pool = [sample_member(i) for i in range(1000)]
+    for index in range(count):
+        base = pool[index % 1000]
+        yield (
+            index + 1,
+            dataclasses.replace(
+                base,
+                request_reference=f"DEM-2026-{index + 1:06d}",
+                company_name=f"{base.company_name} #{index}",
+                siret=f"{base.siren}{index % 100000:05d}",
+            ),
+        )
+
+
+def rows(count: int) -> list[str]:
+    g_time, g_mem, g_bytes = measure(
+        lambda: render_rows_xlsx("Membres", MEMBER_COLUMNS, lazy_members(count), day=BUILD_DATE)
+    )
+    b_time, b_mem, _ = measure(lambda: bare_rows_xlsx(lazy_members(count)))
+    return [
+        f"| Grappe | {count} | {g_time:.1f} s | {count / g_time:,.0f} | +{mb(g_mem)} "
+        f"| {len(g_bytes) / 1e6:.1f} MB |",
+        f"| bare openpyxl | {count} | {b_time:.1f} s | {count / b_time:,.0f} | +{mb(b_mem)} | |",
+        f"Grappe / bare: {g_time / b_time:.2f}×",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50,5000", help="bundle sizes, comma-separated")
+    parser.add_argument("--rows", type=int, default=100_000, help="rows of the streamed XLSX")
+    args = parser.parse_args()
+    print("| members | document | Grappe | bare | ratio | Grappe per member | output |")
+    print("|---:|---|---:|---:|---:|---:|---|")
+    for size in (int(value) for value in args.sizes.split(",")):
+        for line in bundle(size):
+            print(line, flush=True)
+    if args.rows:
+        print()
+        print(f"Streamed XLSX, one sheet of {len(MEMBER_COLUMNS)} columns:")
+        print("| writer | rows | time | rows/s | peak memory growth | output |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for line in rows(args.rows):
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
