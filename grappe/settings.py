@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "accounts",
     "dossiers",
+    "grouping",
 ]
 
 MIDDLEWARE = [

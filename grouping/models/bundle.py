@@ -1,0 +1,295 @@
+"""A bundle: the collective file a federation presents to one funder, and its members.
+
+Each member stays its own borrower and its own aid beneficiary (BRIEF, legal frame): a
+bundle groups individual applications, each member with its own grant, loan and, in the
+end, its own decision (the group-loan shape of Fineract: a group account over one loan
+per member).
+
+The workflow reads in one screen: states, named groups of states, then the transitions.
+Transition bodies only change fields. Who may trigger them is in
+``grouping.permissions``; why one is refused is in ``grouping.guards``; doing one (lock,
+guard, log row, the members' requests moved in the same transaction) is
+``grouping.bundles``.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from grouping import permissions
+from grouping.models.policy import TERRITORY_CHOICES, TRADE_CHOICES
+
+
+class BundleState(models.TextChoices):
+    DRAFT = "draft", _("Proposé")
+    SEALED = "sealed", _("Scellé")
+    READY = "ready", _("Prêt à transmettre")
+    SUBMITTED = "submitted", _("Transmis au financeur")
+    DECIDED = "decided", _("Décidé")
+    CLOSED = "closed", _("Clos")
+    DISSOLVED = "dissolved", _("Dissous")
+
+
+class BundleOutcome(models.TextChoices):
+    NONE = "", _("—")
+    APPROVED = "approved", _("Accordé")
+    PARTIALLY_APPROVED = "partially_approved", _("Partiellement accordé")
+    DECLINED = "declined", _("Refusé")
+
+
+S = BundleState
+# Membership frozen: the members' requests are "grouped" (or further on).
+FROZEN = (S.SEALED, S.READY, S.SUBMITTED, S.DECIDED, S.CLOSED)
+DISSOLVABLE = (S.DRAFT, S.SEALED, S.READY)
+# What the funder sees: the bundle has been sent to it.
+SENT = (S.SUBMITTED, S.DECIDED, S.CLOSED)
+# The states in which the members' memberships are active (hold their request).
+HOLDING = (S.DRAFT, *FROZEN[:-1])
+
+
+class BundleQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """What ``user`` may see; anything else must answer 404.
+
+        SMEs see the collective files their requests are actually in: not the proposals
+        of a grouping run (drafts, replaced by the next run) nor dissolved ones.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff or user.is_superuser:
+            return self
+        if user.is_federation_member:
+            return self.filter(campaign__federation_id=user.organisation_id)
+        if user.is_funder_member:
+            return self.filter(funder_id=user.organisation_id, state__in=SENT)
+        if user.is_sme_representative:
+            theirs = BundleMember.objects.filter(
+                bundle=OuterRef("pk"), request__enterprise__representatives=user
+            ).exclude(status=BundleMember.Status.WITHDRAWN)
+            return self.filter(Exists(theirs)).exclude(state__in=(S.DRAFT, S.DISSOLVED))
+        return self.none()
+
+
+class Bundle(ConcurrentTransitionMixin, models.Model):
+    campaign = models.ForeignKey(
+        "dossiers.Campaign",
+        verbose_name=_("campagne"),
+        on_delete=models.PROTECT,
+        related_name="bundles",
+    )
+    funder = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("financeur"),
+        on_delete=models.PROTECT,
+        related_name="bundles",
+    )
+    run = models.ForeignKey(
+        "grouping.GroupingRun",
+        verbose_name=_("proposé par le regroupement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bundles",
+    )
+    reference = models.CharField(_("référence"), max_length=20, unique=True)
+    state = FSMField(
+        _("état"), default=S.DRAFT, choices=BundleState.choices, protected=True, db_index=True
+    )
+    outcome = models.CharField(
+        _("décision"), max_length=20, choices=BundleOutcome.choices, blank=True, default=""
+    )
+
+    # The declared grouping key (BRIEF rule 11) at the ladder step the bundle was made at.
+    trade_level = models.CharField(_("niveau d'activité"), max_length=10, choices=TRADE_CHOICES)
+    territory_level = models.CharField(
+        _("niveau de territoire"), max_length=12, choices=TERRITORY_CHOICES
+    )
+    key_codes = models.JSONField(_("clé (codes)"), default=list)
+    key_description = models.CharField(_("clé de regroupement"), max_length=300)
+    ladder_level = models.PositiveSmallIntegerField(
+        _("étape de l'échelle"), default=0, help_text=_("0 : la clé déclarée, la plus étroite.")
+    )
+
+    # Totals over the active members, kept in step by the grouping services.
+    member_count = models.PositiveIntegerField(_("membres"), default=0)
+    loan_total = models.DecimalField(_("total des prêts"), max_digits=14, decimal_places=2)
+    grant_total = models.DecimalField(_("total des subventions"), max_digits=14, decimal_places=2)
+    cost_total = models.DecimalField(_("coût total HT"), max_digits=14, decimal_places=2)
+    own_funds_total = models.DecimalField(_("fonds propres"), max_digits=14, decimal_places=2)
+    approved_total = models.DecimalField(
+        _("total accordé"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("transmis le"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+
+    objects = BundleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier collectif")
+        verbose_name_plural = _("dossiers collectifs")
+        ordering = ["-created_at", "reference"]
+        indexes = [models.Index(fields=["campaign", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(state__in=(S.DECIDED, S.CLOSED)),
+                name="bundle_outcome_only_once_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.key_description}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state in FROZEN
+
+    def active_members(self):
+        """The members that hold their request, in request order (for the documents)."""
+        return self.members.filter(active=True).select_related("request__enterprise")
+
+    # --- Transitions: bodies only change fields --------------------------------------------
+    @transition(state, source=S.DRAFT, target=S.SEALED, permission=permissions.is_lead_partner)
+    def seal(self):
+        pass
+
+    @transition(
+        state, source=DISSOLVABLE, target=S.DISSOLVED, permission=permissions.is_lead_partner
+    )
+    def dissolve(self):
+        pass
+
+    @transition(state, source=S.DRAFT, target=S.DISSOLVED, permission=permissions.is_lead_partner)
+    def supersede(self):
+        """A newer grouping run replaces this proposal (applied in bulk by the run)."""
+
+    @transition(state, source=S.SEALED, target=S.READY, permission=permissions.is_system)
+    def mark_ready(self):
+        pass
+
+    @transition(state, source=S.READY, target=S.SUBMITTED, permission=permissions.is_lead_partner)
+    def submit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(
+        state, source=S.SUBMITTED, target=S.DECIDED, permission=permissions.is_bundle_funder
+    )
+    def decide(self, *, outcome: str, approved_total):
+        self.outcome = outcome
+        self.approved_total = approved_total
+        self.decided_at = timezone.now()
+
+    @transition(state, source=S.DECIDED, target=S.CLOSED, permission=permissions.is_lead_partner)
+    def close(self):
+        pass
+
+
+BUNDLE_TRANSITIONS = ("seal", "dissolve", "mark_ready", "submit", "decide", "close")
+
+
+class BundleTransition(models.Model):
+    """One line of a bundle's history. Written with the state change, never edited."""
+
+    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Vide : action du système."),
+    )
+    transition = models.CharField(_("transition"), max_length=30)
+    from_state = models.CharField(_("de"), max_length=20, choices=BundleState.choices)
+    to_state = models.CharField(_("vers"), max_length=20, choices=BundleState.choices)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("transition de dossier collectif")
+        verbose_name_plural = _("historique des dossiers collectifs")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.bundle_id}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError("A bundle's history cannot be edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("A bundle's history cannot be deleted.")
+
+
+class BundleMember(models.Model):
+    """One request in a bundle, with its own amounts and, in the end, its own decision.
+
+    ``active`` says the membership holds the request: true from the proposal until the
+    bundle is dissolved or closed or the member withdrawn. A partial unique index keeps
+    a request in at most one active membership, whatever the code path.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Membre")
+        WITHDRAWN = "withdrawn", _("Retiré")
+        APPROVED = "approved", _("Accordé")
+        DECLINED = "declined", _("Refusé")
+
+    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="members")
+    request = models.ForeignKey(
+        "dossiers.FundingRequest",
+        verbose_name=_("demande"),
+        on_delete=models.PROTECT,
+        related_name="bundle_memberships",
+    )
+    grant = models.DecimalField(_("subvention"), max_digits=12, decimal_places=2)
+    loan = models.DecimalField(_("prêt"), max_digits=12, decimal_places=2)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    active = models.BooleanField(_("retient la demande"), default=True)
+
+    decided_amount = models.DecimalField(
+        _("montant accordé"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    decision_reason = models.TextField(_("motif de la décision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membre d'un dossier collectif")
+        verbose_name_plural = _("membres des dossiers collectifs")
+        ordering = ["bundle", "request"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(active=True),
+                name="bundle_member_one_active_bundle_per_request",
+                violation_error_message=_("Cette demande est déjà dans un dossier collectif."),
+            ),
+            models.UniqueConstraint(fields=["bundle", "request"], name="bundle_member_once"),
+            models.CheckConstraint(
+                condition=Q(grant__gte=0) & Q(loan__gte=0), name="bundle_member_amounts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bundle_id} / {self.request_id}"
+
+    @property
+    def asked(self):
+        return self.grant + self.loan
