@@ -1,0 +1,502 @@
+"""Running the grouping of a campaign: read, group, write — whole or not at all.
+
+``run_grouping`` reads the campaign's eligible requests that no active bundle holds (one
+query returning plain tuples, amounts already in cents), hands them to the in-memory
+engine, then writes the proposed bundles (state draft) and their memberships with
+COPY on PostgreSQL (``bulk_create`` elsewhere), with the run record and the reasons of
+every request left out.
+
+Decisions:
+- A run **replaces the campaign's previous draft bundles**: they were proposals. They are
+  dissolved (transition ``supersede``, one history row each), not deleted, so a reference
+  once shown is never reused and the history says which run replaced it. A run never
+  touches a sealed or later bundle: their requests are grouped, not eligible.
+- A dry run writes no bundle and replaces nothing; it reads the requests the drafts hold
+  as free, so it shows what a real run would do. It is recorded (with its unplaced
+  requests) like a real run.
+- Atomic: the run row is written first (status running, visible while it works); the
+  bundles, memberships, unplaced reasons and the run's "done" status are written in one
+  transaction. A failure rolls all of that back and marks the run failed.
+- Runs of one campaign are serialised by a lock on the campaign row. A request that
+  joined another active bundle meanwhile makes the database refuse the membership
+  (one active bundle per request): the run fails with a ``Conflict``.
+- Deterministic: the engine's result depends only on the set of requests.
+"""
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from time import perf_counter
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, Exists, F, OuterRef
+from django.db.models.functions import Cast, Round
+from django.utils import timezone
+
+from dossiers.models import Campaign, FundingRequest, MissingParameter, RequestState
+from dossiers.workflow import Conflict, Forbidden, Refused
+from grouping import permissions
+from grouping.engine import Candidate, GroupingResult, Policy, Unplaced, group, level_label
+from grouping.labels import describe_key
+from grouping.models import (
+    Bundle,
+    BundleMember,
+    BundleState,
+    BundleTransition,
+    GroupingPolicy,
+    GroupingRun,
+    UnplacedRequest,
+)
+from grouping.models.policy import ladder_problems
+
+ONE_ACTIVE_BUNDLE = "bundle_member_one_active_bundle_per_request"
+BATCH_SIZE = 2_000  # bulk_create batches where COPY is not available
+READ_CHUNK = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class BundleSummary:
+    """One proposed bundle as the command, the portals and the API show it."""
+
+    reference: str | None  # None on a dry run
+    key: tuple[str, ...]
+    description: str
+    level: int
+    level_label: str
+    member_ids: tuple[int, ...]
+    loan_total: Decimal
+    grant_total: Decimal
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run: GroupingRun
+    policy: Policy
+    proposed: GroupingResult
+    references: tuple[str, ...]  # one per proposed bundle, in order; empty on a dry run
+
+    @property
+    def unplaced(self) -> list[Unplaced]:
+        return self.proposed.unplaced
+
+    def bundles(self) -> Iterator[BundleSummary]:
+        for index, bundle in enumerate(self.proposed.bundles):
+            trade, territory = self.policy.ladder[bundle.level]
+            yield BundleSummary(
+                reference=self.references[index] if self.references else None,
+                key=bundle.key,
+                description=describe_key(trade, territory, bundle.key),
+                level=bundle.level,
+                level_label=level_label(trade, territory),
+                member_ids=bundle.member_ids,
+                loan_total=_euros(bundle.loan_total),
+                grant_total=_euros(bundle.grant_total),
+            )
+
+
+def _euros(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def _decimal_text(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _policy_snapshot(row: GroupingPolicy, policy: Policy, on: date) -> dict:
+    return {
+        "amounts": "cents",
+        "on": on.isoformat(),
+        "funder": {"id": row.funder_id, "name": row.funder.name},
+        "ladder": [[trade.value, territory.value] for trade, territory in policy.ladder],
+        "min_members": policy.min_members,
+        "max_members": policy.max_members,
+        "target_members": policy.target_members,
+        "target_loan": policy.target_loan,
+        "lender_minimum": policy.lender_minimum,
+        "lender_maximum": policy.lender_maximum,
+        "grant_cap": policy.grant_cap,
+        "loan_min": policy.loan_min,
+        "loan_max": policy.loan_max,
+    }
+
+
+def _engine_policy(campaign: Campaign, on: date) -> tuple[GroupingPolicy, Policy]:
+    refused = "Regroupement impossible :"
+    row = GroupingPolicy.objects.select_related("funder").filter(campaign=campaign).first()
+    if row is None:
+        raise Refused(
+            refused,
+            [
+                f"La campagne {campaign.reference} n'a pas de règles de regroupement : "
+                "la fédération doit les saisir."
+            ],
+        )
+    problems = ladder_problems(row.ladder)
+    if not campaign.funders.filter(pk=row.funder_id).exists():
+        problems.append(
+            f"{row.funder.name} ne fait pas partie des financeurs de la campagne "
+            f"{campaign.reference}."
+        )
+    if problems:
+        raise Refused(refused, problems)
+    try:
+        return row, row.to_engine_policy(on)
+    except MissingParameter as missing:
+        raise Refused(refused, [str(missing)]) from missing
+    except ValueError as invalid:
+        raise Refused(refused, [f"Règles de regroupement incohérentes ({invalid})."]) from invalid
+
+
+def run_grouping(
+    campaign: Campaign, *, actor, dry_run: bool = False, on: date | None = None
+) -> RunResult:
+    """Group the campaign's free eligible requests into draft bundles (see module doc)."""
+    on = on or timezone.localdate()
+    if actor is not None and not permissions.may_run_grouping(campaign, actor):
+        raise Forbidden("Vous n'avez pas le droit de regrouper les demandes de cette campagne.")
+    row, policy = _engine_policy(campaign, on)
+    run = GroupingRun.objects.create(
+        campaign=campaign,
+        actor=actor,
+        dry_run=dry_run,
+        on=on,
+        policy=_policy_snapshot(row, policy, on),
+    )
+    started = perf_counter()
+    try:
+        with transaction.atomic():
+            result = _run(run, campaign, row, policy, actor=actor)
+    except Exception as error:
+        GroupingRun.objects.filter(pk=run.pk).update(
+            status=GroupingRun.Status.FAILED,
+            error=str(error)[:4000],
+            finished_at=timezone.now(),
+            duration=timedelta(seconds=perf_counter() - started),
+        )
+        run.refresh_from_db()
+        if isinstance(error, IntegrityError) and ONE_ACTIVE_BUNDLE in str(error):
+            raise Conflict(
+                "Des demandes sont entrées dans un autre dossier collectif pendant le "
+                "regroupement : rien n'a été enregistré, relancez-le."
+            ) from error
+        raise
+    return result
+
+
+def _run(run: GroupingRun, campaign, row: GroupingPolicy, policy: Policy, *, actor) -> RunResult:
+    clock = perf_counter()
+    timings = {}
+    superseded = 0
+    if not run.dry_run:
+        list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk"))
+        superseded = _supersede_drafts(campaign, run, actor)
+    candidates, amounts = _read_candidates(campaign, free_drafts=run.dry_run)
+    timings["read"] = perf_counter() - clock
+
+    mark = perf_counter()
+    proposed = group(candidates, policy, describe_key=describe_key)
+    eligible = len(candidates)
+    del candidates
+    timings["group"] = perf_counter() - mark
+
+    mark = perf_counter()
+    references: tuple[str, ...] = ()
+    if not run.dry_run:
+        references = _write_bundles(run, campaign, row.funder_id, policy, proposed, amounts)
+    del amounts
+    _write_unplaced(run, proposed.unplaced)
+    timings["write"] = perf_counter() - mark
+
+    run.eligible_count = eligible
+    run.placed_count = proposed.placed
+    run.unplaced_count = len(proposed.unplaced)
+    run.bundle_count = len(proposed.bundles)
+    run.superseded_count = superseded
+    run.timings = {phase: round(seconds, 3) for phase, seconds in timings.items()}
+    run.status = GroupingRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.duration = run.finished_at - run.started_at
+    run.save()
+    return RunResult(run=run, policy=policy, proposed=proposed, references=references)
+
+
+# --- Reading ----------------------------------------------------------------------------
+
+
+def _cents(field: str):
+    return Cast(Round(F(field) * 100), BigIntegerField())
+
+
+def eligible_rows(campaign: Campaign, *, free_drafts: bool = False):
+    """The campaign's eligible requests no active bundle holds, as plain tuples:
+    (id, naf_section, naf_code, nafa_code, departement, region, loan, grant, cost,
+    own funds), amounts in cents. ``free_drafts`` counts draft bundles' requests as free.
+    """
+    held = BundleMember.objects.filter(request=OuterRef("pk"), active=True)
+    if free_drafts:
+        held = held.exclude(bundle__state=BundleState.DRAFT)
+    return (
+        FundingRequest.objects.filter(campaign=campaign, state=RequestState.ELIGIBLE)
+        .filter(~Exists(held))
+        .order_by()
+        .values_list(
+            "pk",
+            "enterprise__naf_section",
+            "enterprise__naf_code",
+            "enterprise__nafa_code",
+            "enterprise__departement",
+            "enterprise__region",
+            _cents("loan_amount"),
+            _cents("grant_amount"),
+            _cents("total_cost"),
+            _cents("own_funds"),
+        )
+    )
+
+
+def _read_candidates(
+    campaign: Campaign, *, free_drafts: bool
+) -> tuple[list[Candidate], dict[int, tuple[int, int, int, int]]]:
+    """Engine candidates, and each request's (loan, grant, cost, own funds) in cents."""
+    strings: dict[str, str] = {}
+    same = strings.setdefault  # one string object per distinct code, not one per row
+    candidates = []
+    amounts = {}
+    rows = eligible_rows(campaign, free_drafts=free_drafts).iterator(chunk_size=READ_CHUNK)
+    for pk, section, naf, nafa, departement, region, loan, grant, cost, own in rows:
+        candidates.append(
+            Candidate(
+                request_id=pk,
+                naf_section=same(section, section),
+                naf_code=same(naf, naf),
+                nafa_code=same(nafa, nafa) if nafa else None,
+                departement=same(departement, departement),
+                region=same(region, region),
+                loan=loan,
+                grant=grant,
+            )
+        )
+        amounts[pk] = (loan, grant, cost, own)
+    return candidates, amounts
+
+
+# --- Writing ----------------------------------------------------------------------------
+
+
+def _supersede_drafts(campaign: Campaign, run: GroupingRun, actor) -> int:
+    """Dissolve the campaign's draft bundles (previous proposals), with a history row each."""
+    drafts = Bundle.objects.filter(campaign=campaign, state=BundleState.DRAFT)
+    count = len(drafts.select_for_update().values_list("pk", flat=True))
+    if not count:
+        return 0
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(BundleTransition._meta.db_table)} "  # noqa: S608
+            "(bundle_id, actor_id, transition, from_state, to_state, note, at) "
+            f"SELECT id, %s, 'supersede', %s, %s, %s, %s FROM {quote(Bundle._meta.db_table)} "
+            "WHERE campaign_id = %s AND state = %s",
+            [
+                getattr(actor, "pk", None),
+                BundleState.DRAFT.value,
+                BundleState.DISSOLVED.value,
+                f"Proposition remplacée par le regroupement n° {run.pk}.",
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                campaign.pk,
+                BundleState.DRAFT.value,
+            ],
+        )
+    BundleMember.objects.filter(
+        bundle__campaign=campaign, bundle__state=BundleState.DRAFT, active=True
+    ).update(active=False)
+    drafts.update(state=BundleState.DISSOLVED)
+    return count
+
+
+def _copy(model, columns: list[str], rows: Iterable[tuple]) -> None:
+    """COPY rows into ``model``'s table (PostgreSQL, psycopg 3)."""
+    quote = connection.ops.quote_name
+    statement = (
+        f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _reserve_ids(model, count: int) -> list[int]:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [quote(model._meta.db_table), count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _reference(pk: int, year: int) -> str:
+    return f"GRP-{year}-{pk:06d}"
+
+
+def _write_bundles(
+    run: GroupingRun,
+    campaign: Campaign,
+    funder_id: int,
+    policy: Policy,
+    proposed: GroupingResult,
+    amounts: dict[int, tuple[int, int, int, int]],
+) -> tuple[str, ...]:
+    if not proposed.bundles:
+        return ()
+    now = timezone.now()
+    year = timezone.localdate().year
+    bundles = []
+    for proposal in proposed.bundles:
+        trade, territory = policy.ladder[proposal.level]
+        cost = own = 0
+        for pk in proposal.member_ids:
+            _, _, member_cost, member_own = amounts[pk]
+            cost += member_cost
+            own += member_own
+        bundles.append(
+            Bundle(
+                campaign_id=campaign.pk,
+                funder_id=funder_id,
+                run_id=run.pk,
+                state=BundleState.DRAFT,
+                trade_level=trade.value,
+                territory_level=territory.value,
+                key_codes=list(proposal.key),
+                key_description=describe_key(trade, territory, proposal.key),
+                ladder_level=proposal.level,
+                member_count=len(proposal.member_ids),
+                loan_total=_euros(proposal.loan_total),
+                grant_total=_euros(proposal.grant_total),
+                cost_total=_euros(cost),
+                own_funds_total=_euros(own),
+                created_at=now,
+            )
+        )
+    if connection.vendor == "postgresql":
+        _copy_bundles(bundles, year)
+        _copy_members(proposed, [b.pk for b in bundles], amounts)
+    else:
+        _bulk_create_bundles(bundles, year, run)
+        BundleMember.objects.bulk_create(
+            (
+                BundleMember(
+                    bundle_id=bundle.pk,
+                    request_id=pk,
+                    loan=_euros(amounts[pk][0]),
+                    grant=_euros(amounts[pk][1]),
+                )
+                for bundle, proposal in zip(bundles, proposed.bundles, strict=True)
+                for pk in proposal.member_ids
+            ),
+            batch_size=BATCH_SIZE,
+        )
+    return tuple(b.reference for b in bundles)
+
+
+def _bulk_create_bundles(bundles: list[Bundle], year: int, run: GroupingRun) -> None:
+    for index, bundle in enumerate(bundles):
+        bundle.reference = f"TMP-{run.pk}-{index}"
+    Bundle.objects.bulk_create(bundles, batch_size=BATCH_SIZE)
+    for bundle in bundles:
+        bundle.reference = _reference(bundle.pk, year)
+    Bundle.objects.bulk_update(bundles, ["reference"], batch_size=BATCH_SIZE)
+
+
+BUNDLE_COLUMNS = [
+    "id", "campaign_id", "funder_id", "run_id", "reference", "state", "outcome",
+    "trade_level", "territory_level", "key_codes", "key_description", "ladder_level",
+    "member_count", "loan_total", "grant_total", "cost_total", "own_funds_total",
+    "approved_total", "created_at", "submitted_at", "decided_at",
+]  # fmt: skip
+MEMBER_COLUMNS = [
+    "bundle_id", "request_id", "grant", "loan", "status", "active", "decided_amount",
+    "decision_reason", "decided_by_id", "decided_at",
+]  # fmt: skip
+
+
+def _copy_bundles(bundles: list[Bundle], year: int) -> None:
+    for bundle, pk in zip(bundles, _reserve_ids(Bundle, len(bundles)), strict=True):
+        bundle.pk = pk
+        bundle.reference = _reference(pk, year)
+    _copy(
+        Bundle,
+        BUNDLE_COLUMNS,
+        (
+            (
+                b.pk,
+                b.campaign_id,
+                b.funder_id,
+                b.run_id,
+                b.reference,
+                b.state,
+                "",
+                b.trade_level,
+                b.territory_level,
+                json.dumps(b.key_codes),
+                b.key_description,
+                b.ladder_level,
+                b.member_count,
+                b.loan_total,
+                b.grant_total,
+                b.cost_total,
+                b.own_funds_total,
+                None,
+                b.created_at,
+                None,
+                None,
+            )  # fmt: skip
+            for b in bundles
+        ),
+    )
+
+
+def _copy_members(
+    proposed: GroupingResult, bundle_ids: list[int], amounts: dict[int, tuple[int, int, int, int]]
+) -> None:
+    active = BundleMember.Status.ACTIVE.value
+    _copy(
+        BundleMember,
+        MEMBER_COLUMNS,
+        (
+            (
+                bundle_id,
+                pk,
+                _decimal_text(amounts[pk][1]),
+                _decimal_text(amounts[pk][0]),
+                active,
+                True,
+                None,
+                "",
+                None,
+                None,
+            )  # fmt: skip
+            for bundle_id, proposal in zip(bundle_ids, proposed.bundles, strict=True)
+            for pk in proposal.member_ids
+        ),
+    )
+
+
+def _write_unplaced(run: GroupingRun, unplaced: list[Unplaced]) -> None:
+    if not unplaced:
+        return
+    if connection.vendor == "postgresql":
+        _copy(
+            UnplacedRequest,
+            ["run_id", "request_id", "code", "reason"],
+            ((run.pk, u.request_id, u.code.value, u.reason) for u in unplaced),
+        )
+        return
+    UnplacedRequest.objects.bulk_create(
+        (
+            UnplacedRequest(run=run, request_id=u.request_id, code=u.code.value, reason=u.reason)
+            for u in unplaced
+        ),
+        batch_size=BATCH_SIZE,
+    )

@@ -1,0 +1,100 @@
+"""Builders for the grouping tests: campaigns with rules, eligible requests, bundles.
+
+``eligible_request`` writes a request straight in the eligible state (fast, for the runs
+that need many); ``reviewed_request`` takes a complete request through the workflow
+(submit, review, eligible), for the tests that go on to submit a bundle to a funder.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from dossiers.models import FundingRequest, RequestState, SchemeParameter
+from dossiers.requests import create_request
+from dossiers.workflow import perform
+from grouping.models import Bundle, GroupingPolicy
+from grouping.runs import run_grouping
+from tests.factories import CampaignFactory, EnterpriseFactory, UserFactory, make_request
+
+
+def campaign_with_policy(**policy_fields):
+    """A campaign, its federation's officer and its grouping rules (sub-class ×
+    département, widened to sub-class × région unless ``widening`` says otherwise)."""
+    campaign = CampaignFactory()
+    funder = campaign.funders.get()
+    fields = {
+        "trade_level": "subclass",
+        "territory_level": "departement",
+        "widening": [["subclass", "region"]],
+        "min_members": 2,
+        "max_members": 10,
+        "funder": funder,
+    }
+    fields.update(policy_fields)
+    GroupingPolicy.objects.create(campaign=campaign, **fields)
+    return campaign
+
+
+def officer_of(campaign):
+    return UserFactory(officer=True, organisation=campaign.federation)
+
+
+def analyst_of(funder):
+    return UserFactory(funder=True, organisation=funder)
+
+
+def funder_parameter(funder, key: str, value: str, *, valid_from=date(2024, 1, 1)):
+    return SchemeParameter.objects.create(
+        key=key, funder=funder, value=Decimal(value), valid_from=valid_from, source="test"
+    )
+
+
+def eligible_request(
+    campaign,
+    *,
+    naf: str = "10.71C",
+    departement: str = "23",
+    loan: str = "12000",
+    grant: str = "8000",
+    own: str = "4000",
+    nafa: str = "",
+) -> FundingRequest:
+    enterprise = EnterpriseFactory(naf_code=naf, departement=departement, nafa_code=nafa)
+    request = create_request(
+        campaign=campaign,
+        enterprise=enterprise,
+        created_by=None,
+        project_category=FundingRequest.ProjectCategory.WEBSITE,
+        project_title="Site vitrine",
+    )
+    loan_amount, grant_amount, own_funds = Decimal(loan), Decimal(grant), Decimal(own)
+    cost = loan_amount + grant_amount + own_funds
+    FundingRequest.objects.filter(pk=request.pk).update(
+        state=RequestState.ELIGIBLE,
+        loan_amount=loan_amount,
+        grant_amount=grant_amount,
+        own_funds=own_funds,
+        total_cost=cost,
+        eligible_cost=cost,
+        total_sources=cost,
+    )
+    request.refresh_from_db()
+    return request
+
+
+def reviewed_request(campaign, *, officer, loan: str = "12000", grant: str = "10000"):
+    """A complete request (documents, plan, declarations) made eligible by the workflow."""
+    request = make_request(campaign=campaign, loan=Decimal(loan), grant=Decimal(grant))
+    applicant = request.enterprise.representatives.get()
+    perform(request, "submit", actor=applicant)
+    perform(request, "start_review", actor=officer)
+    return perform(request, "mark_eligible", actor=officer)
+
+
+def bundle_of(campaign, *requests_, actor=None) -> Bundle:
+    """Run the grouping and return the one draft bundle holding ``requests_``."""
+    run_grouping(campaign, actor=actor)
+    bundles = Bundle.objects.filter(
+        campaign=campaign, state="draft", members__request__in=requests_
+    ).distinct()
+    assert bundles.count() == 1, list(bundles)
+    return bundles.get()
