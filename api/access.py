@@ -1,0 +1,31 @@
+"""What a token may see: its organisation's ``visible_to`` querysets, narrowed to the
+token's campaigns when it is restricted. Every view starts from one of these, so an
+object outside them is a 404 like any unknown one.
+"""
+
+from django.db.models import QuerySet
+
+from api.permissions import token_of
+from dossiers.models import Campaign, FundingRequest
+
+
+def _restricted_campaign_ids(request) -> list[int] | None:
+    token = token_of(request)
+    if token is None:
+        return []
+    if not hasattr(token, "_campaign_ids"):
+        ids = list(token.campaigns.values_list("pk", flat=True))
+        token._campaign_ids = ids or None
+    return token._campaign_ids
+
+
+def campaigns(request) -> QuerySet[Campaign]:
+    qs = Campaign.objects.visible_to(request.user)
+    ids = _restricted_campaign_ids(request)
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def funding_requests(request) -> QuerySet[FundingRequest]:
+    qs = FundingRequest.objects.visible_to(request.user)
+    ids = _restricted_campaign_ids(request)
+    return qs if ids is None else qs.filter(campaign_id__in=ids)
