@@ -73,9 +73,13 @@ def absorb_leftovers(
     origin: dict[int, Key],
     parents: list[dict[Key, Key]],
     q: PackParams,
-) -> None:
-    """Move leftovers (per widest key) into bundles; updates both in place."""
+) -> dict[Key, int]:
+    """Move leftovers (per widest key) into bundles; updates both in place.
+
+    Returns the number of bundles in each widest group that has leftovers.
+    """
     last = len(parents)
+    widest = _widest_keys(parents)
 
     def chain(key: Key, level: int) -> list[Key]:
         keys = [key]
@@ -84,26 +88,28 @@ def absorb_leftovers(
             keys.append(key)
         return keys
 
+    bundles_here = dict.fromkeys(leftovers, 0)
     per_group: dict[Key, list[Bin]] = defaultdict(list)
     for bin_ in bins:
-        if len(bin_[2]) < q.M:
-            widest = chain(bin_[1], bin_[0])[-1]
-            if widest in leftovers:
-                per_group[widest].append(bin_)
+        level = bin_[0]
+        top = widest[level][bin_[1]] if level < last else bin_[1]
+        if top in bundles_here:
+            bundles_here[top] += 1
+            if len(bin_[2]) < q.M:
+                per_group[top].append(bin_)
 
-    for widest in sorted(leftovers):
-        candidates = per_group.get(widest)
+    for top in sorted(leftovers):
+        candidates = per_group.get(top)
         if not candidates:
             continue
         candidates.sort(key=lambda b: (len(b[2]), b[0], b[1], min(item[1] for item in b[2])))
         index = _Index(chain)
         for bin_ in candidates:
             index.register(bin_)
-
         remaining: list[Item] = []
-        for item in leftovers[widest]:
+        for item in leftovers[top]:
             loan = item[0]
-            keys = chain(origin[item[1]], 0) if last else [widest]
+            keys = chain(origin[item[1]], 0) if last else [top]
             target, level = _choose(keys, loan, index.same, index.wider, last, q)
             if target is None:
                 remaining.append(item)
@@ -113,7 +119,20 @@ def absorb_leftovers(
             if level != target[0]:
                 target[0], target[1] = level, keys[level]
                 index.register(target)
-        leftovers[widest] = remaining
+        leftovers[top] = remaining
+    return bundles_here
+
+
+def _widest_keys(parents: list[dict[Key, Key]]) -> list[dict[Key, Key]]:
+    """For each step but the last, the map from a key to its widest-step key."""
+    widest: list[dict[Key, Key]] = [{} for _ in parents]
+    for level in range(len(parents) - 1, -1, -1):
+        if level == len(parents) - 1:
+            widest[level] = dict(parents[level])
+        else:
+            above = widest[level + 1]
+            widest[level] = {key: above[parent] for key, parent in parents[level].items()}
+    return widest
 
 
 def _choose(

@@ -9,7 +9,7 @@ thousands), never once per candidate.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from .types import Candidate, Step, TerritoryLevel, TradeLevel
@@ -86,23 +86,31 @@ class LadderPlan:
     def _reader(self, name: str) -> Callable[[Atom], Any]:
         if len(self.attributes) == 1:
             return lambda atom: atom
-        position = self._position[name]
-        return lambda atom: atom[position]
+        return itemgetter(self._position[name])
 
     def step_key_function(self, index: int) -> Callable[[Atom], Key]:
         trade, territory = self.ladder[index]
-        parts: list[Callable[[Atom], str]] = []
+        trade_part: Callable[[Atom], str] | None = None
         if trade is TradeLevel.SECTION:
-            parts.append(self._reader("naf_section"))
+            trade_part = self._reader("naf_section")
         elif trade is TradeLevel.NAFA:
             nafa, naf = self._reader("nafa_code"), self._reader("naf_code")
-            parts.append(lambda atom: nafa(atom) or naf(atom))
+            trade_part = lambda atom: nafa(atom) or naf(atom)  # noqa: E731
+        elif trade is TradeLevel.SUBCLASS:
+            trade_part = self._reader("naf_code")
         elif trade is not TradeLevel.NONE:
             naf, size = self._reader("naf_code"), _NAF_PREFIX[trade]
-            parts.append(lambda atom: naf(atom)[:size])
+            trade_part = lambda atom: naf(atom)[:size]  # noqa: E731
+        place = None
         if territory is not TerritoryLevel.NATIONAL:
-            parts.append(self._reader(territory.value))
-        return lambda atom: tuple(part(atom) for part in parts)
+            place = self._reader(territory.value)
+        if trade_part is not None and place is not None:
+            return lambda atom: (trade_part(atom), place(atom))
+        if trade_part is not None:
+            return lambda atom: (trade_part(atom),)
+        if place is not None:
+            return lambda atom: (place(atom),)
+        return lambda atom: ()
 
     def step_keys(
         self, atoms: Iterable[Atom]

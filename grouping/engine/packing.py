@@ -27,8 +27,10 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import itemgetter
 
 Item = tuple[int, int, int]  # (loan, request_id, grant)
+_loan_of = itemgetter(0)
 Packed = tuple[list[Item], int]  # (members, loan total)
 
 _MAX_P_ATTEMPTS = 6
@@ -72,8 +74,11 @@ class _Prefixes:
 def _full_k_range(loans: list[int], q: PackParams) -> tuple[int, int]:
     total = sum(loans)
     capped = total
-    if q.L > 0 and loans[0] > q.L:
-        capped = sum(min(w, q.L) for w in loans)
+    if q.L > 0:
+        index = 0  # loans above L form a prefix (descending order)
+        while index < len(loans) and loans[index] > q.L:
+            capped -= loans[index] - q.L
+            index += 1
     return _k_range(len(loans), capped, total, q)
 
 
@@ -108,7 +113,7 @@ def pack(items: list[Item], q: PackParams) -> tuple[list[Packed], list[Item]]:
     n = len(items)
     if n < q.m:
         return [], items
-    loans = [item[0] for item in items]
+    loans = list(map(_loan_of, items))
     k_lo, k_hi = _full_k_range(loans, q)
     p = n
     prefixes = None
@@ -119,15 +124,14 @@ def pack(items: list[Item], q: PackParams) -> tuple[list[Packed], list[Item]]:
             return [], items
         k_lo, k_hi = prefixes.k_range(p, q)
 
-    last_bins: list[list[int]] | None = None
+    last_bins: list[list[int]] = []
     attempts = 0
     while p >= q.m and attempts < _MAX_P_ATTEMPTS:
         if k_lo <= k_hi:
             attempts += 1
-            bins = _deal(loans, p, k_lo, k_hi, q)
-            if isinstance(bins, list):
-                return _packed(items, loans, bins), items[p:]
-            last_bins = bins[1]
+            packed, last_bins = _deal(items, loans, p, k_lo, k_hi, q)
+            if packed is not None:
+                return packed, items[p:]
         p -= 1
         if p >= q.m:
             if prefixes is None:
@@ -137,7 +141,7 @@ def pack(items: list[Item], q: PackParams) -> tuple[list[Packed], list[Item]]:
     # Fallback: keep the valid bundles of the last attempt, greedily pack the rest.
     kept: list[list[int]] = []
     used: set[int] = set()
-    for bin_ in last_bins or []:
+    for bin_ in last_bins:
         if _valid(sum(loans[i] for i in bin_), len(bin_), q):
             kept.append(bin_)
             used.update(bin_)
@@ -156,11 +160,11 @@ def _valid(total: int, count: int, q: PackParams) -> bool:
 
 
 def _deal(
-    loans: list[int], p: int, k_lo: int, k_hi: int, q: PackParams
-) -> list[list[int]] | tuple[None, list[list[int]]]:
+    items: list[Item], loans: list[int], p: int, k_lo: int, k_hi: int, q: PackParams
+) -> tuple[list[Packed] | None, list[list[int]]]:
     """Split the ``p`` largest loans into valid bundles, trying a few bundle counts.
 
-    Returns the bundles (lists of indices), or ``(None, best failed attempt)``.
+    Returns ``(bundles, [])``, or ``(None, best failed attempt as index lists)``.
     """
     k_star = _preferred_k(p, sum(loans[:p]), k_lo, k_hi, q)
     ks = [k_star, k_star - 1, k_lo]
@@ -173,28 +177,34 @@ def _deal(
         if not (k_lo <= k <= k_hi) or k in tried:
             continue
         tried.append(k)
-        bins = _snake(loans, p, k)
-        if all(_valid(sum(loans[i] for i in b), len(b), q) for b in bins):
-            return bins
+        snake = _snake(items, loans, p, k, q)
+        if snake is not None:
+            return snake, []
         for cap in dict.fromkeys((min(q.M, -(-p // k)), q.M)):
             bins = _lpt(loans, p, k, cap, q)
             if bins is None:
                 continue
             sums = [sum(loans[i] for i in b) for b in bins]
             if _repair(loans, bins, sums, q):
-                return bins
+                return _packed(items, loans, bins), []
             valid = sum(_valid(s, len(b), q) for s, b in zip(sums, bins, strict=True))
             if valid > best_valid:
                 best, best_valid = bins, valid
     return None, best
 
 
-def _snake(loans: list[int], p: int, k: int) -> list[list[int]]:
-    """Deal indices 0..p-1 as 1..k, k..1, 1..k, ... (C-speed slices)."""
-    indices = range(p)
+def _snake(
+    items: list[Item], loans: list[int], p: int, k: int, q: PackParams
+) -> list[Packed] | None:
+    """Deal the ``p`` first items as 1..k, k..1, 1..k, ... if every bundle comes out
+    valid (member counts differ by one at most). C-speed slices, no per-item loop."""
     period = 2 * k
+    totals = [sum(loans[b:p:period]) + sum(loans[period - 1 - b : p : period]) for b in range(k)]
+    if min(totals) < q.L or (q.U is not None and max(totals) > q.U):
+        return None
     return [
-        list(indices[b:p:period]) + list(indices[period - 1 - b : p : period]) for b in range(k)
+        (items[b:p:period] + items[period - 1 - b : p : period], total)
+        for b, total in enumerate(totals)
     ]
 
 
