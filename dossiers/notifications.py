@@ -1,12 +1,11 @@
 """Who hears about a request's change of state, and what they are told, in their language."""
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dossiers.models import RequestTransition
+from workers.delivery import deliver
 
 # Which transitions the federation hears about: a new or re-sent request.
 FEDERATION_EVENTS = {"submit", "resubmit"}
@@ -26,7 +25,8 @@ def recipients(log: RequestTransition) -> list[User]:
     return [p for p in people if p.email and p.pk != log.actor_id]
 
 
-def notify_transition(transition_id: int) -> int:
+def notify_transition(transition_id: int, *, job=None) -> int:
+    """E-mail each person concerned once (workers.delivery); returns the e-mails sent now."""
     log = (
         RequestTransition.objects.select_related("request__campaign", "request__enterprise")
         .filter(pk=transition_id)
@@ -53,5 +53,12 @@ def notify_transition(transition_id: int) -> int:
                 "to": RequestState(log.to_state).label,
                 "note": (_("Note : %s\n") % log.note) if log.note else "",
             }
-        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+        sent += deliver(
+            key=f"transition:{log.pk}",
+            recipient=person,
+            subject=subject,
+            body=body,
+            transition=log,
+            job=job,
+        )
     return sent

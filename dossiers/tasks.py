@@ -3,18 +3,14 @@
 from celery import shared_task
 
 from dossiers import notifications
+from workers.jobs import job_task
+from workers.models import Job
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
-def notify_transition(transition_id: int) -> int:
-    """E-mail the people concerned by one history row; returns the number of e-mails."""
-    return notifications.notify_transition(transition_id)
+@job_task(Job.Kind.NOTIFY_TRANSITION)
+def notify_transition(job: Job, report) -> dict:
+    """E-mail the people concerned by one history row (the job's target), each once."""
+    return {"sent": notifications.notify_transition(job.target_id, job=job)}
 
 
 @shared_task(

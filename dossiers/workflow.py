@@ -45,11 +45,13 @@ class Conflict(WorkflowError):
 
 
 def _notify_after_commit(logs: list[RequestTransition]) -> None:
-    # After commit only: a rolled-back transition must never have told anyone.
-    from dossiers.tasks import notify_transition
+    # The job row is written with the transition; its task is sent after commit only: a
+    # rolled-back transition tells no one, a broker outage loses nothing (workers.reconcile).
+    from workers.jobs import enqueue_job
+    from workers.models import Job
 
     for log in logs:
-        notify_transition.delay_on_commit(log.pk)
+        enqueue_job(Job.Kind.NOTIFY_TRANSITION, log, created_by=log.actor)
 
 
 def _state_label(state: str) -> str:

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "accounts",
     "dossiers",
+    "workers",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -140,6 +141,42 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "light"
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+# Long work never shares a worker slot with e-mails: a ten-minute build delays no notice.
+CELERY_TASK_ROUTES = {
+    "jobs.build_documents": {"queue": "heavy"},
+    "jobs.run_grouping": {"queue": "heavy"},
+    "jobs.purge_drafts": {"queue": "heavy"},
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis hands an unacknowledged message to another worker after this long. It must
+    # exceed the longest retry delay (10 minutes): a delayed retry is held unacknowledged.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job keeps running when the broker connection drops: its redelivered message then finds
+# the job running or done and does nothing (workers.jobs claims are idempotent).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# A user's click never waits long for a broker that is down: give up within a second, the
+# job row stays queued and the reconciler sends it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+
+# --- Background jobs and periodic work (workers/) ------------------------------------------
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 15)
+JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 120)
+JOB_REDISPATCH_AFTER_SECONDS = env_int("JOB_REDISPATCH_AFTER_SECONDS", 900)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 5)
+JOB_RETRY_BACKOFF_SECONDS = env_int("JOB_RETRY_BACKOFF_SECONDS", 5)
+DEADLINE_REMINDER_DAYS = env_int("DEADLINE_REMINDER_DAYS", 7)
+DOCUMENT_EXPIRY_WARNING_DAYS = env_int("DOCUMENT_EXPIRY_WARNING_DAYS", 14)
+DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 3 * 365)
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

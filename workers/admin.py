@@ -1,0 +1,52 @@
+"""Administration of background work: see every job, retry the failed ones."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from workers import jobs
+from workers.models import Job, JobState, Notification, PurgedDraft
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    list_display = [
+        "pk", "kind", "target_type", "target_id", "state", "progress_done", "progress_total",
+        "attempts", "created_by", "created_at", "heartbeat_at", "finished_at",
+    ]  # fmt: skip
+    list_filter = ["state", "kind"]
+    search_fields = ["key", "celery_task_id", "error"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    @admin.action(description=_("Relancer les travaux en échec"), permissions=["retry"])
+    def retry(self, request, queryset) -> None:
+        retried = sum(jobs.retry_failed(job) for job in queryset.filter(state=JobState.FAILED))
+        self.message_user(request, _("%d travail(s) relancé(s).") % retried, messages.SUCCESS)
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.has_perm("workers.change_job")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["key", "recipient", "subject", "created_at", "sent_at"]
+    list_filter = ["sent_at"]
+    search_fields = ["key", "recipient__email", "subject"]
+    raw_id_fields = ["recipient", "transition", "job"]
+
+
+@admin.register(PurgedDraft)
+class PurgedDraftAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "campaign", "draft_updated_at", "documents_erased", "purged_at"]
+    search_fields = ["reference"]

@@ -1,0 +1,29 @@
+"""Sending one e-mail about one event to one person, once, whoever asks twice.
+
+The ``Notification`` row is written before the e-mail leaves and stamped after: a task
+delivered twice, a retry after a partial failure, a reminder run twice the same day all
+find the stamp and send nothing. Only a crash in the instant between the mail server's
+acceptance and the stamp can repeat one e-mail: a repeated notice is better than a lost one.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from workers.models import Notification
+
+
+def deliver(*, key: str, recipient, subject: str, body: str, transition=None, job=None) -> int:
+    """E-mail ``recipient`` about event ``key`` unless already done; returns 1 if sent now."""
+    if not recipient.email:
+        return 0
+    note, _created = Notification.objects.get_or_create(
+        key=key,
+        recipient=recipient,
+        defaults={"subject": subject[:300], "transition": transition, "job": job},
+    )
+    if note.sent_at is not None:
+        return 0
+    sent = send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+    Notification.objects.filter(pk=note.pk).update(sent_at=timezone.now(), job=job)
+    return sent

@@ -1,0 +1,22 @@
+"""What celery beat starts, and when (Europe/Paris time, CELERY_TIMEZONE)."""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    "reconcile-jobs": {
+        "task": "workers.tasks.reconcile_jobs",
+        "schedule": 60.0,
+    },
+    "deadline-reminders": {
+        "task": "workers.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "expiring-documents": {
+        "task": "workers.tasks.warn_expiring_documents",
+        "schedule": crontab(hour=8, minute=15),
+    },
+    "purge-abandoned-drafts": {
+        "task": "workers.tasks.start_draft_purge",
+        "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
+    },
+}
