@@ -74,8 +74,6 @@ class Styles:
     cell = _style("cell", 7.5)
     cell_bold = _style("cell_bold", 7.5, fontName=FONT_BOLD)
     cell_right = _style("cell_right", 7.5, alignment=TA_RIGHT)
-    header = _style("header", 7.5, fontName=FONT_BOLD)
-    header_right = _style("header_right", 7.5, fontName=FONT_BOLD, alignment=TA_RIGHT)
 
 
 _FRENCH_SPACES = (
@@ -105,6 +103,47 @@ def amount(value: Decimal) -> str:
     return format_amount(value)
 
 
+CELL_PADDING = 3
+_cell_styles: dict[tuple[bool, bool, float], ParagraphStyle] = {}
+
+
+def _cell_style(*, bold: bool, right: bool, size: float) -> ParagraphStyle:
+    key = (bold, right, size)
+    if key not in _cell_styles:
+        _cell_styles[key] = _style(
+            f"cell-{int(bold)}{int(right)}-{size}",
+            size,
+            fontName=FONT_BOLD if bold else FONT,
+            alignment=TA_RIGHT if right else 0,
+        )
+    return _cell_styles[key]
+
+
+def _wrap_overflowing(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    bold_rows: set[int],
+    right_columns: set[int],
+    size: float,
+) -> list[list[Any]]:
+    """Plain strings stay strings (cheap to lay out); the ones too wide become paragraphs."""
+    fitted = []
+    for index, row in enumerate(rows):
+        bold = index in bold_rows
+        font = FONT_BOLD if bold else FONT
+        cells = list(row)
+        for column, cell in enumerate(cells):
+            if (
+                isinstance(cell, str)
+                and pdfmetrics.stringWidth(cell, font, size) > widths[column] - 2 * CELL_PADDING
+            ):
+                style = _cell_style(bold=bold, right=column in right_columns, size=size)
+                cells[column] = Paragraph(escape(french_spacing(cell)), style)
+        fitted.append(cells)
+    return fitted
+
+
 def table(
     rows: Sequence[Sequence[Any]],
     widths: Sequence[float],
@@ -113,48 +152,47 @@ def table(
     right_columns: Sequence[int] = (),
     bold_last_row: bool = False,
     zebra: bool = True,
+    size: float = 7.5,
 ) -> Table:
-    """A ruled table with the house style; the header row repeats on every page."""
+    """A ruled table with the house style; the header row repeats on every page.
+
+    Cells are plain strings or flowables; a string too wide for its column is wrapped
+    into a paragraph, so nothing overflows and short cells stay cheap.
+    """
+    widths = list(widths)
     commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), FONT, 7.5),
+        ("FONT", (0, 0), (-1, -1), FONT, size),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     for column in right_columns:
         commands.append(("ALIGN", (column, 0), (column, -1), "RIGHT"))
+    bold_rows = set()
     if header:
+        bold_rows.add(0)
         commands += [
-            ("FONT", (0, 0), (-1, 0), FONT_BOLD, 7.5),
+            ("FONT", (0, 0), (-1, 0), FONT_BOLD, size),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
             ("LINEBELOW", (0, 0), (-1, 0), 0.75, INK),
         ]
     if zebra and len(rows) > 3:
         commands.append(("ROWBACKGROUNDS", (0, 1 if header else 0), (-1, -1), [None, ZEBRA_FILL]))
     if bold_last_row:
+        bold_rows.add(len(rows) - 1)
         commands += [
-            ("FONT", (0, -1), (-1, -1), FONT_BOLD, 7.5),
+            ("FONT", (0, -1), (-1, -1), FONT_BOLD, size),
             ("LINEABOVE", (0, -1), (-1, -1), 0.75, INK),
         ]
-    if header:
-        rows = [
-            [
-                Paragraph(
-                    escape(cell), Styles.header_right if i in right_columns else Styles.header
-                )
-                if isinstance(cell, str)
-                else cell
-                for i, cell in enumerate(rows[0])
-            ],
-            *rows[1:],
-        ]
     return Table(
-        rows,
-        colWidths=list(widths),
+        _wrap_overflowing(
+            rows, widths, bold_rows=bold_rows, right_columns=set(right_columns), size=size
+        ),
+        colWidths=widths,
         repeatRows=1 if header else 0,
         style=TableStyle(commands),
         hAlign="LEFT",
@@ -164,12 +202,9 @@ def table(
 def key_values(
     pairs: Sequence[tuple[str, Any]], widths: tuple[float, float], *, size: float = 7.5
 ) -> Table:
-    """A two-column label / value table (values may be paragraphs)."""
-    rows = [[label, value] for label, value in pairs]
-    result = table(rows, widths, header=False, zebra=False)
-    result.setStyle(
-        TableStyle([("TEXTCOLOR", (0, 0), (0, -1), MUTED), ("FONT", (0, 0), (-1, -1), FONT, size)])
-    )
+    """A two-column label / value table (values are strings or paragraphs)."""
+    result = table([list(pair) for pair in pairs], widths, header=False, zebra=False, size=size)
+    result.setStyle(TableStyle([("TEXTCOLOR", (0, 0), (0, -1), MUTED)]))
     return result
 
 

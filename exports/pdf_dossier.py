@@ -22,7 +22,6 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     NextPageTemplate,
     PageBreak,
@@ -30,7 +29,8 @@ from reportlab.platypus import (
     Spacer,
 )
 
-from exports.formatting import format_date, format_number, format_size
+from exports.formatting import format_date, format_number
+from exports.pdf_annex import member_annex, plan_table
 from exports.pdf_base import (
     LANDSCAPE_WIDTH,
     PORTRAIT_WIDTH,
@@ -44,9 +44,7 @@ from exports.pdf_base import (
 from exports.snapshot import (
     ZERO,
     DossierSnapshot,
-    FinancingPlan,
     MemberSnapshot,
-    PlanLine,
     aggregate_lines,
     fingerprint,
 )
@@ -163,7 +161,7 @@ def _summary(snapshot: DossierSnapshot) -> list[Flowable]:
     territory = [["Département", "Membres", "Coût total HT", "Subventions", "Prêts"]]
     for (code, name), (members, cost, grant, loan) in sorted(by_departement.items()):
         territory.append(
-            [para(f"{name} ({code})"), str(int(members)), amount(cost), amount(grant), amount(loan)]
+            [f"{name} ({code})", str(int(members)), amount(cost), amount(grant), amount(loan)]
         )
     w = PORTRAIT_WIDTH
     return [
@@ -182,44 +180,6 @@ def _mean(total: Decimal, count: int) -> Decimal:
     return (total / count).quantize(Decimal("0.01"))
 
 
-def _plan_table(
-    uses: list[PlanLine] | tuple[PlanLine, ...],
-    sources: list[PlanLine] | tuple[PlanLine, ...],
-    width: float,
-) -> list[Flowable]:
-    """Uses and sources side by side, with totals and the balance check."""
-    rows: list[list[object]] = [["Emplois (besoins)", "Montant", "Ressources", "Montant"]]
-    for index in range(max(len(uses), len(sources))):
-        row: list[object] = ["", "", "", ""]
-        if index < len(uses):
-            row[0:2] = [para(uses[index].label), amount(uses[index].amount)]
-        if index < len(sources):
-            row[2:4] = [para(sources[index].label), amount(sources[index].amount)]
-        rows.append(row)
-    total_uses = sum((line.amount for line in uses), ZERO)
-    total_sources = sum((line.amount for line in sources), ZERO)
-    rows.append(
-        ["Total des emplois", amount(total_uses), "Total des ressources", amount(total_sources)]
-    )
-    gap = total_uses - total_sources
-    verdict = (
-        "Plan équilibré : emplois = ressources au centime près."
-        if gap == 0
-        else f"Plan déséquilibré : écart de {amount(gap)} (emplois − ressources)."
-    )
-    return [
-        table(
-            rows,
-            (width * 0.32, width * 0.18, width * 0.32, width * 0.18),
-            right_columns=(1, 3),
-            bold_last_row=True,
-            zebra=False,
-        ),
-        Spacer(1, 1.5 * mm),
-        para(verdict, Styles.small),
-    ]
-
-
 def _collective_plan(snapshot: DossierSnapshot) -> list[Flowable]:
     plans = [member.plan for member in snapshot.members]
     return [
@@ -230,7 +190,7 @@ def _collective_plan(snapshot: DossierSnapshot) -> list[Flowable]:
             Styles.small,
         ),
         Spacer(1, 2 * mm),
-        *_plan_table(
+        *plan_table(
             aggregate_lines(plans, "uses"), aggregate_lines(plans, "sources"), PORTRAIT_WIDTH
         ),
     ]
@@ -248,10 +208,10 @@ def _member_row(number: int, member: MemberSnapshot) -> list[object]:
             Styles.cell,
         ),
         member.siret,
-        para(naf),
-        para(f"{member.departement_name} ({member.departement_code})"),
+        naf,
+        f"{member.departement_name} ({member.departement_code})",
         format_number(member.headcount, None),
-        para(member.project_category),
+        member.project_category,
         amount(member.plan.total_cost),
         amount(member.plan.grant),
         amount(member.plan.loan),
@@ -306,148 +266,7 @@ def _members_table(snapshot: DossierSnapshot) -> list[Flowable]:
 def _annexes(snapshot: DossierSnapshot) -> Iterator[Flowable]:
     for number, member in enumerate(snapshot.members, start=1):
         yield PageBreak()
-        yield from _annex(number, member)
-
-
-def _annex(number: int, member: MemberSnapshot) -> list[Flowable]:
-    w = PORTRAIT_WIDTH
-    naf = f"{member.naf_code} — {member.naf_label}"
-    identity = key_values(
-        [
-            ("Référence de la demande", member.request_reference),
-            ("SIREN / SIRET", f"{member.siren} / {member.siret}"),
-            ("Forme juridique", para(member.legal_form)),
-            ("Date de création", format_date(member.created_on)),
-            ("Activité (NAF)", para(naf)),
-            ("Code NAFA (artisanat)", member.nafa_code or "—"),
-            (
-                "Territoire",
-                para(
-                    f"{member.departement_name} ({member.departement_code}), "
-                    f"{member.region_name} ({member.region_code})"
-                ),
-            ),
-            ("Effectif (UTA)", format_number(member.headcount, None)),
-            ("Catégorie d’entreprise", para(member.sme_category)),
-        ],
-        (w * 0.3, w * 0.7),
-    )
-    quotes = [["Fournisseur", "SIRET", "Date", "Objet", "Montant HT"]]
-    for quote in member.quotes:
-        quotes.append(
-            [
-                para(quote.supplier),
-                quote.siret,
-                format_date(quote.quoted_on),
-                para(quote.description),
-                amount(quote.amount_excl_vat),
-            ]
-        )
-    quote_total = sum((q.amount_excl_vat for q in member.quotes), ZERO)
-    quotes.append(["Total des devis", "", "", "", amount(quote_total)])
-    return [
-        para(f"Annexe {number} — {member.company_name}", Styles.h1),
-        identity,
-        para("Projet", Styles.h2),
-        para(member.project_category, Styles.cell_bold),
-        para(member.project_description, Styles.body),
-        para("Devis fournisseurs", Styles.h2),
-        table(
-            quotes,
-            (w * 0.28, w * 0.17, w * 0.11, w * 0.26, w * 0.18),
-            right_columns=(4,),
-            bold_last_row=True,
-            zebra=False,
-        ),
-        CondPageBreak(40 * mm),
-        para("Plan de financement", Styles.h2),
-        *_member_plan(member.plan, w),
-        CondPageBreak(35 * mm),
-        *_de_minimis(member, w),
-        CondPageBreak(30 * mm),
-        *_documents(member, w),
-    ]
-
-
-def _member_plan(plan: FinancingPlan, width: float) -> list[Flowable]:
-    flowables = _plan_table(plan.uses, plan.sources, width)
-    flowables.append(
-        para(
-            f"Coût total HT : {amount(plan.total_cost)} — subvention : {amount(plan.grant)} — "
-            f"prêt : {amount(plan.loan)} — fonds propres : {amount(plan.own_funds)}.",
-            Styles.small,
-        )
-    )
-    return flowables
-
-
-def _de_minimis(member: MemberSnapshot, width: float) -> list[Flowable]:
-    declaration = member.de_minimis
-    period = f"du {format_date(declaration.window_start)} au {format_date(declaration.window_end)}"
-    rows: list[list[object]] = [["Organisme", "Régime", "Date d’octroi", "Montant"]]
-    for aid in declaration.prior_aids:
-        rows.append(
-            [
-                para(aid.granting_body),
-                para(aid.regulation),
-                format_date(aid.granted_on),
-                amount(aid.amount),
-            ]
-        )
-    if not declaration.prior_aids:
-        rows.append([para("Aucune aide de minimis déclarée sur la période."), "", "", ""])
-    with_new = declaration.total_over_window + member.plan.grant
-    rows += [
-        ["Total déclaré sur la période", "", "", amount(declaration.total_over_window)],
-        ["Total avec la subvention sollicitée", "", "", amount(with_new)],
-        [f"Plafond ({declaration.regulation})", "", "", amount(declaration.ceiling)],
-    ]
-    result = table(
-        rows,
-        (width * 0.36, width * 0.3, width * 0.14, width * 0.2),
-        right_columns=(3,),
-        zebra=False,
-    )
-    if not declaration.prior_aids:
-        result.setStyle([("SPAN", (0, 1), (-1, 1))])
-    return [
-        para("Déclaration des aides de minimis", Styles.h2),
-        para(
-            f"Aides reçues par l’entreprise unique {period}, déclarées par "
-            f"{declaration.declared_by} le {format_date(declaration.declared_on)}.",
-            Styles.small,
-        ),
-        Spacer(1, 1.5 * mm),
-        result,
-    ]
-
-
-def _documents(member: MemberSnapshot, width: float) -> list[Flowable]:
-    rows: list[list[object]] = [
-        ["Pièce", "Fichier", "Émise le", "Valable jusqu’au", "Taille", "SHA-256 (début)"]
-    ]
-    for doc in member.documents:
-        rows.append(
-            [
-                para(doc.kind),
-                para(doc.filename),
-                format_date(doc.issued_on),
-                format_date(doc.expires_on),
-                format_size(doc.size),
-                doc.sha256[:16],
-            ]
-        )
-    if not member.documents:
-        rows.append([para("Aucune pièce."), "", "", "", "", ""])
-    return [
-        para("Pièces justificatives", Styles.h2),
-        table(
-            rows,
-            [share * width for share in (0.22, 0.25, 0.1, 0.13, 0.09, 0.21)],
-            right_columns=(4,),
-            zebra=False,
-        ),
-    ]
+        yield from member_annex(number, member)
 
 
 def _declarations(snapshot: DossierSnapshot) -> list[Flowable]:
@@ -462,15 +281,11 @@ def _declarations(snapshot: DossierSnapshot) -> list[Flowable]:
         rows.append(
             [
                 str(number),
-                para(f"{member.company_name} — SIRET {member.siret}"),
-                para(f"{member.sme_category}, {format_number(member.headcount, None)} UTA"),
-                para(
-                    f"Signée par {de_minimis.declared_by} le {format_date(de_minimis.declared_on)}"
-                ),
-                para(
-                    f"Signé par {mandate.signed_by} ({mandate.signatory_role}) le "
-                    f"{format_date(mandate.signed_on)}"
-                ),
+                Paragraph(f"{escape(member.company_name)}<br/>SIRET {member.siret}", Styles.cell),
+                f"{member.sme_category} — {format_number(member.headcount, None)}\u00a0UTA",
+                f"Signée par {de_minimis.declared_by} le {format_date(de_minimis.declared_on)}",
+                f"Signé par {mandate.signed_by} ({mandate.signatory_role}) le "
+                f"{format_date(mandate.signed_on)}",
             ]
         )
     story: list[Flowable] = [

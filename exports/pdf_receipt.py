@@ -42,8 +42,8 @@ def _story(receipt: ReceiptSnapshot) -> list[Flowable]:
     for doc in receipt.documents:
         documents.append(
             [
-                para(doc.kind),
-                para(doc.filename),
+                doc.kind,
+                doc.filename,
                 format_date(doc.issued_on),
                 format_size(doc.size),
                 doc.sha256[:16],
@@ -68,12 +68,12 @@ def _story(receipt: ReceiptSnapshot) -> list[Flowable]:
         para("Entreprise et campagne", Styles.h2),
         key_values(
             [
-                ("Entreprise", para(receipt.company_name, value)),
+                ("Entreprise", receipt.company_name),
                 ("SIREN / SIRET", f"{receipt.siren} / {receipt.siret}"),
-                ("Campagne", para(receipt.campaign_name, value)),
-                ("Chef de file", para(receipt.lead_partner_name, value)),
-                ("Financeur", para(receipt.funder_name, value)),
-                ("Programme", para(receipt.programme, value)),
+                ("Campagne", receipt.campaign_name),
+                ("Chef de file", receipt.lead_partner_name),
+                ("Financeur", receipt.funder_name),
+                ("Programme", receipt.programme),
             ],
             widths,
         ),
