@@ -5,6 +5,7 @@ process, e-mail printed to the console. Production sets DATABASE_URL (PostgreSQL
 REDIS_URL (Celery broker), SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,8 +31,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "accounts",
     "dossiers",
+    "portals",
     "workers",
     "rest_framework",
     "drf_spectacular",
@@ -51,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "grappe.urls"
@@ -89,6 +94,27 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses to authenticate a locked-out username/address pair.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "portals:login"
+LOGIN_REDIRECT_URL = "portals:home"
+LOGOUT_REDIRECT_URL = "portals:login"
+# Password-reset and invitation links stay valid three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
+# --- Lock-out after repeated failed logins (django-axes) -----------------------------------
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+# A username from one address: a wrong guess elsewhere cannot lock a person out everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "portals/accounts/locked_out.html"
+# The address is REMOTE_ADDR (django-ipware is not installed): behind a reverse proxy every
+# client shares the proxy's address, which leaves a lock-out per username, still effective.
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

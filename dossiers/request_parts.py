@@ -1,0 +1,132 @@
+"""Editing the parts of a request beside its own fields: quotes, de minimis, documents.
+
+Like ``dossiers.requests`` and ``dossiers.plan``: each change locks an editable request,
+checks who acts and the version the editor saw, and bumps the version.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dossiers.models import (
+    DeMinimisAid,
+    DeMinimisDeclaration,
+    FundingRequest,
+    SupplierQuote,
+    SupportingDocument,
+)
+from dossiers.uploads import store_upload
+from dossiers.workflow import lock_for_edit
+
+
+@dataclass(frozen=True)
+class Quote:
+    supplier_name: str
+    quote_date: date
+    amount_excl_vat: Decimal
+    supplier_siret: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Aid:
+    granting_body: str
+    granted_on: date
+    amount: Decimal
+    regulation: str = ""
+
+
+def _bump(locked: FundingRequest) -> FundingRequest:
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    return locked
+
+
+def set_quotes(
+    request: FundingRequest, *, actor, quotes: list[Quote], expected_version: int | None = None
+) -> FundingRequest:
+    """Replace the request's supplier quotes."""
+    rows = [SupplierQuote(request=request, **vars(q)) for q in quotes]
+    for row in rows:
+        row.full_clean(exclude=["request"])
+    with transaction.atomic():
+        locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
+        locked.quotes.all().delete()
+        SupplierQuote.objects.bulk_create(rows)
+        return _bump(locked)
+
+
+def set_de_minimis(
+    request: FundingRequest,
+    *,
+    actor,
+    declared_by: str,
+    declared_on: date,
+    no_aid_received: bool,
+    aids: list[Aid],
+    expected_version: int | None = None,
+) -> FundingRequest:
+    """Record the applicant's declaration of de minimis aid received (BRIEF rule 2)."""
+    if no_aid_received and aids:
+        raise ValidationError(
+            "Vous déclarez n'avoir reçu aucune aide mais en listez : décochez la case "
+            "ou retirez les aides."
+        )
+    with transaction.atomic():
+        locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
+        declaration, _ = DeMinimisDeclaration.objects.update_or_create(
+            request=locked,
+            defaults={
+                "declared_by": declared_by,
+                "declared_on": declared_on,
+                "no_aid_received": no_aid_received,
+            },
+        )
+        declaration.aids.all().delete()
+        DeMinimisAid.objects.bulk_create(
+            [DeMinimisAid(declaration=declaration, **vars(aid)) for aid in aids]
+        )
+        return _bump(locked)
+
+
+def add_document(
+    request: FundingRequest,
+    *,
+    actor,
+    kind: str,
+    name: str,
+    data: bytes,
+    issued_on: date,
+    expires_on: date | None = None,
+    expected_version: int | None = None,
+) -> SupportingDocument:
+    """Check and store an uploaded file, and attach it to the request as ``kind``."""
+    if expires_on is not None and expires_on < issued_on:
+        raise ValidationError("La date de fin de validité précède la date d'émission.")
+    with transaction.atomic():
+        locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
+        stored = store_upload(name, data, uploaded_by=actor)
+        document = SupportingDocument.objects.create(
+            request=locked,
+            kind=kind,
+            stored_file=stored,
+            issued_on=issued_on,
+            expires_on=expires_on,
+        )
+        _bump(locked)
+    return document
+
+
+def remove_document(
+    request: FundingRequest, *, actor, document_id: int, expected_version: int | None = None
+) -> FundingRequest:
+    """Detach a document; the stored file stays (it may be referenced by a receipt)."""
+    with transaction.atomic():
+        locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
+        deleted, _ = locked.documents.filter(pk=document_id).delete()
+        if not deleted:
+            raise SupportingDocument.DoesNotExist
+        return _bump(locked)

@@ -1,0 +1,115 @@
+"""What the pages show about a request: its timeline and its thread, in plain words."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import FundingRequest, RequestState
+
+# One sentence per transition, as the applicant and the reviewer read it.
+TRANSITION_LABELS = {
+    "submit": _("Demande déposée"),
+    "resubmit": _("Demande complétée et déposée à nouveau"),
+    "start_review": _("Instruction commencée"),
+    "request_changes": _("Compléments demandés"),
+    "mark_eligible": _("Demande jugée éligible"),
+    "reject": _("Demande refusée"),
+    "group": _("Intégrée à un dossier collectif"),
+    "ungroup": _("Retirée du dossier collectif"),
+    "send": _("Dossier collectif transmis au financeur"),
+    "approve": _("Financement accordé"),
+    "decline": _("Financement refusé par le financeur"),
+    "withdraw": _("Demande retirée"),
+    "reopen": _("Demande rouverte"),
+}
+# The label of the button that does each transition.
+ACTION_LABELS = {
+    "submit": _("Déposer la demande"),
+    "resubmit": _("Déposer à nouveau"),
+    "start_review": _("Commencer l'instruction"),
+    "request_changes": _("Demander des compléments"),
+    "mark_eligible": _("Déclarer éligible"),
+    "reject": _("Refuser la demande"),
+    "withdraw": _("Retirer la demande"),
+    "reopen": _("Rouvrir la demande"),
+}
+# Where a note matters, the form asks for one (the guards refuse these without it).
+NOTE_ASKED = {"request_changes", "reject", "reopen"}
+SYSTEM = _("Grappe")
+
+
+def person(user) -> str:
+    if user is None:
+        return str(SYSTEM)
+    return user.get_full_name() or user.username
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    label: str
+    actor: str
+    note: str
+    state: str
+    state_label: str
+
+
+def timeline(funding_request: FundingRequest) -> list[TimelineEntry]:
+    """Creation, then every transition in order, with who did it and the note."""
+    entries = [
+        TimelineEntry(
+            at=funding_request.created_at,
+            label=str(_("Demande créée")),
+            actor=person(funding_request.created_by),
+            note="",
+            state=RequestState.DRAFT,
+            state_label=RequestState.DRAFT.label,
+        )
+    ]
+    for row in funding_request.history.select_related("actor"):
+        entries.append(
+            TimelineEntry(
+                at=row.at,
+                label=str(TRANSITION_LABELS.get(row.transition, row.transition)),
+                actor=person(row.actor),
+                note=row.note,
+                state=row.to_state,
+                state_label=RequestState(row.to_state).label,
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    at: datetime
+    author: str
+    side: str  # "sme", "federation" or "system": how the page tells the sides apart
+    body: str
+    about: str  # for a decision's note: the decision it came with
+
+
+def _side(user) -> str:
+    if user is None:
+        return "system"
+    return "sme" if user.is_sme_representative and not user.is_staff else "federation"
+
+
+def thread(funding_request: FundingRequest) -> list[ThreadEntry]:
+    """Messages, and the notes written with decisions, in the order they were written."""
+    entries = [
+        ThreadEntry(m.created_at, person(m.author), _side(m.author), m.body, "")
+        for m in funding_request.messages.select_related("author")
+    ]
+    entries += [
+        ThreadEntry(
+            row.at,
+            person(row.actor),
+            _side(row.actor),
+            row.note,
+            str(TRANSITION_LABELS.get(row.transition, row.transition)),
+        )
+        for row in funding_request.history.select_related("actor").exclude(note="")
+    ]
+    return sorted(entries, key=lambda e: e.at)

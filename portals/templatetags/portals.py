@@ -1,0 +1,72 @@
+"""Template helpers: French amounts, state badges, transition labels."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+
+from portals.presenters import ACTION_LABELS, TRANSITION_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def euros(value) -> str:
+    """``12500`` -> ``12 500,00 €`` in French (no-break spaces), ``12,500.00 €`` in English."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    number = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+    return f"{number}\u00a0€"
+
+
+@register.filter
+def action_label(name: str) -> str:
+    return str(ACTION_LABELS.get(name, TRANSITION_LABELS.get(name, name)))
+
+
+@register.filter
+def percent_of(value, total) -> int:
+    """Width of a bar, 0–100, for the dashboard's CSS charts."""
+    try:
+        return round(100 * Decimal(value) / Decimal(total)) if total else 0
+    except (ArithmeticError, ValueError, TypeError):
+        return 0
+
+
+@register.inclusion_tag("portals/includes/nav.html", takes_context=True)
+def portal_nav(context):
+    """The navigation of the person's space, with the current page marked."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from portals.access import FEDERATION, FUNDER, SME, STAFF, audience
+
+    request = context["request"]
+    items = {
+        SME: [
+            ("portals:request_list", _("Mes demandes")),
+            ("portals:request_create", _("Nouvelle demande")),
+        ],
+        FEDERATION: [
+            ("portals:federation_requests", _("Demandes")),
+            ("portals:campaigns", _("Campagnes")),
+            ("portals:prefill", _("Préremplir une demande")),
+        ],
+        FUNDER: [("portals:funder_home", _("Demandes reçues"))],
+    }
+    items[STAFF] = items[FEDERATION]
+    links = []
+    for name, label in items.get(audience(request.user), []):
+        url = reverse(name)
+        links.append({"url": url, "label": label, "current": request.path == url})
+    return {"links": links}
+
+
+@register.simple_tag
+def role_label(user) -> str:
+    from django.utils.translation import gettext as _
+
+    if user.is_staff and not user.organisation_id:
+        return _("Administration Grappe")
+    return user.get_role_display()

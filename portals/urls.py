@@ -1,0 +1,72 @@
+"""The portals' pages. Every one is in tests/portals/test_access_matrix.py: add it there."""
+
+from django.urls import path
+
+from portals.views import accounts, editing, federation, funder, shared, sme
+
+app_name = "portals"
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    # --- Accounts ---------------------------------------------------------------------
+    path("connexion/", accounts.LoginView.as_view(), name="login"),
+    path("deconnexion/", accounts.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/envoye/",
+        accounts.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/enregistre/",
+        accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "invitation/<uidb64>/<token>/",
+        accounts.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    # --- SME space, and the request pages every side uses --------------------------------
+    path("demandes/", sme.request_list, name="request_list"),
+    path("demandes/nouvelle/", sme.request_create, name="request_create"),
+    path("demandes/<str:reference>/", sme.request_detail, name="request_detail"),
+    path("demandes/<str:reference>/projet/", editing.project_edit, name="project_edit"),
+    path("demandes/<str:reference>/plan/", editing.plan_edit, name="plan_edit"),
+    path("demandes/<str:reference>/devis/", editing.quotes_edit, name="quotes_edit"),
+    path("demandes/<str:reference>/de-minimis/", editing.de_minimis_edit, name="de_minimis_edit"),
+    path("demandes/<str:reference>/pieces/", editing.documents, name="documents"),
+    path(
+        "demandes/<str:reference>/pieces/<int:document_id>/",
+        shared.document_download,
+        name="document_download",
+    ),
+    path(
+        "demandes/<str:reference>/pieces/<int:document_id>/retirer/",
+        editing.document_delete,
+        name="document_delete",
+    ),
+    path("demandes/<str:reference>/action/", shared.transition, name="transition"),
+    path("demandes/<str:reference>/messages/", shared.thread, name="thread"),
+    path("demandes/<str:reference>/recepisse.pdf", shared.receipt, name="receipt"),
+    # --- Federation space ------------------------------------------------------------------
+    path("federation/demandes/", federation.request_list, name="federation_requests"),
+    path("federation/demandes/export.csv", federation.export_csv, name="export_csv"),
+    path("federation/demandes/export.xlsx", federation.export_xlsx, name="export_xlsx"),
+    path("federation/demandes/preremplir/", federation.prefill, name="prefill"),
+    path("federation/demandes/<str:reference>/", federation.review, name="review"),
+    path("federation/demandes/<str:reference>/inviter/", federation.invite, name="invite"),
+    path("federation/campagnes/", federation.campaign_list, name="campaigns"),
+    path(
+        "federation/campagnes/<str:campaign>/",
+        federation.campaign_dashboard,
+        name="campaign_dashboard",
+    ),
+    # --- Funder space (first page; the bundle pages will follow) -----------------------------
+    path("financeur/", funder.home, name="funder_home"),
+]

@@ -1,0 +1,71 @@
+"""Signing in and out, resetting a password, accepting an invitation; the home page."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from portals.access import FEDERATION, FUNDER, SME, STAFF, audience
+
+SPACES = {
+    SME: "portals:request_list",
+    FEDERATION: "portals:federation_requests",
+    STAFF: "portals:federation_requests",
+    FUNDER: "portals:funder_home",
+}
+
+
+def home(request):
+    """Each person to their space; anonymous visitors to the login page."""
+    space = audience(request.user)
+    if space is None:
+        return redirect("portals:login")
+    return redirect(SPACES[space])
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "portals/accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "portals/accounts/password_reset.html"
+    email_template_name = "portals/emails/password_reset.txt"
+    subject_template_name = "portals/emails/password_reset_subject.txt"
+    success_url = reverse_lazy("portals:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "portals/accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "portals/accounts/password_set.html"
+    success_url = reverse_lazy("portals:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "portals/accounts/password_reset_complete.html"
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The one-time link of an invitation: choose a password, the account is then active."""
+
+    template_name = "portals/accounts/password_set.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("portals:home")
+    extra_context = {"invitation": True}
+
+    def form_valid(self, form):
+        form.user.is_active = True
+        response = super().form_valid(form)
+        messages.success(
+            self.request, _("Bienvenue sur Grappe : votre compte est prêt et vous êtes connecté·e.")
+        )
+        return response

@@ -1,0 +1,145 @@
+"""Every portals page, as every role: who gets the page, a login redirect, or a 404.
+
+The table below is the access policy. Each URL of the listed namespaces must have a row:
+a new page without one fails ``test_every_portal_url_has_a_matrix_row``. To add a page,
+add a row; if its URL takes a new parameter, give the parameter a value in ``url_kwargs``.
+Each role's request runs in a savepoint that is rolled back, so a POST that changes
+something (removing a document) does not change what the next role sees.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.portals.conftest import ROLES, World
+
+OK = 200
+LOGIN = "login"  # 302 to the login page
+MOVED = "moved"  # 302 somewhere else than the login page
+NF = 404
+NA = 405
+
+# Namespaces whose every URL must appear below (add "bundles", "funders"… when they exist).
+COVERED_NAMESPACES = ("portals",)
+
+
+@dataclass(frozen=True)
+class Access:
+    expected: tuple
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+def get(*expected) -> Access:
+    return Access(expected)
+
+
+def post(data: dict, *expected) -> Access:
+    return Access(expected, "post", data)
+
+
+EVERYONE_OK = get(OK, OK, OK, OK, OK, OK, OK, OK)
+SME_ONLY = get(LOGIN, OK, OK, NF, NF, NF, NF, NF)
+APPLICANTS = get(LOGIN, OK, NF, OK, OK, NF, NF, OK)  # the SME, its federation, staff
+REVIEWERS = get(LOGIN, NF, NF, OK, OK, NF, NF, OK)  # this request's federation, staff
+FEDERATIONS = get(LOGIN, NF, NF, OK, OK, OK, NF, OK)  # any federation (its own data), staff
+
+MATRIX: dict[str, Access] = {
+    #                               anon   owner  o_sme  officer manager o_fed funder staff
+    "portals:home":             get(LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    "portals:login":            get(OK,    MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    "portals:logout":           post({}, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    "portals:password_reset": EVERYONE_OK,
+    "portals:password_reset_done": EVERYONE_OK,
+    "portals:password_reset_confirm": EVERYONE_OK,  # an invalid link: a page saying so
+    "portals:password_reset_complete": EVERYONE_OK,
+    "portals:invitation_accept": EVERYONE_OK,
+    "portals:request_list": SME_ONLY,
+    "portals:request_create": SME_ONLY,
+    "portals:request_detail":   get(LOGIN, OK,    NF,    MOVED, MOVED, NF,    NF,    MOVED),
+    "portals:project_edit": APPLICANTS,
+    "portals:plan_edit": APPLICANTS,
+    "portals:quotes_edit": APPLICANTS,
+    "portals:de_minimis_edit": APPLICANTS,
+    "portals:documents": APPLICANTS,
+    "portals:document_download": APPLICANTS,
+    "portals:document_delete":  post({}, LOGIN, MOVED, NF, MOVED, MOVED, NF, NF, MOVED),
+    # A stale expected_state: the page comes back with a conflict message, nothing done.
+    "portals:transition":       post({"transition": "mark_eligible", "expected_state": "draft"},
+                                     LOGIN, OK, NF, OK, OK, NF, NF, OK),
+    "portals:thread": APPLICANTS,
+    "portals:receipt": APPLICANTS,
+    "portals:federation_requests": FEDERATIONS,
+    "portals:export_csv": FEDERATIONS,
+    "portals:export_xlsx": FEDERATIONS,
+    "portals:prefill": FEDERATIONS,
+    "portals:review": REVIEWERS,
+    "portals:invite": REVIEWERS,
+    "portals:campaigns": FEDERATIONS,
+    "portals:campaign_dashboard": REVIEWERS,
+    "portals:funder_home":      get(LOGIN, NF,    NF,    NF,    NF,    NF,    OK,    NF),
+}  # fmt: skip
+
+
+def url_kwargs(world: World) -> dict[str, object]:
+    """A value for every URL parameter name the covered pages use."""
+    return {
+        "reference": world.request.reference,
+        "document_id": world.document.pk,
+        "campaign": world.request.campaign.reference,
+        "uidb64": "MQ",
+        "token": "not-a-valid-token",
+    }
+
+
+def _names(patterns, namespace: str | None) -> list[tuple[str, list[str]]]:
+    found = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or namespace
+            if entry.namespace and namespace:
+                inner = f"{namespace}:{entry.namespace}"
+            found += _names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name and namespace:
+            found.append((f"{namespace}:{entry.name}", list(entry.pattern.converters)))
+    return found
+
+
+def covered_urls() -> dict[str, list[str]]:
+    return {
+        name: params
+        for name, params in _names(get_resolver().url_patterns, None)
+        if name.split(":")[0] in COVERED_NAMESPACES
+    }
+
+
+def test_every_portal_url_has_a_matrix_row():
+    urls = covered_urls()
+    assert sorted(set(urls) - set(MATRIX)) == [], "pages without an access-matrix row"
+    assert sorted(set(MATRIX) - set(urls)) == [], "matrix rows for pages that do not exist"
+    assert all(len(access.expected) == len(ROLES) for access in MATRIX.values())
+
+
+def _outcome(response) -> object:
+    if response.status_code == 302:
+        login = reverse("portals:login")
+        return LOGIN if response.url.split("?")[0] == login else MOVED
+    return response.status_code
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(world, name):
+    access = MATRIX[name]
+    kwargs = {param: url_kwargs(world)[param] for param in covered_urls()[name]}
+    url = reverse(name, kwargs=kwargs)
+    outcomes = {}
+    for role in ROLES:
+        client = world.client(role)
+        with transaction.atomic():
+            response = getattr(client, access.method)(url, access.data)
+            transaction.set_rollback(True)
+        response.close()  # a streamed file is closed here, as the server would
+        outcomes[role] = _outcome(response)
+    assert outcomes == dict(zip(ROLES, access.expected, strict=True))
