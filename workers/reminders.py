@@ -68,8 +68,8 @@ TEXTS = {
 }
 
 
-def _text(person: User, name: str, **values) -> str:
-    return TEXTS.get(person.language, TEXTS["fr"])[name].format(**values)
+def _text(person: User, text: str, **values) -> str:
+    return TEXTS.get(person.language, TEXTS["fr"])[text].format(**values)
 
 
 def _federation_people(campaign: Campaign):
