@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -55,6 +56,9 @@ def register_fonts() -> None:
 
 
 register_fonts()  # paragraphs resolve their font when they are built, not when drawn
+# Binary (deflated) page streams, not ASCII85 on top: about 20 % smaller and faster to
+# write. ReportLab only reads this process-wide setting; nothing here needs 7-bit PDFs.
+rl_config.useA85 = 0
 
 
 def _style(name: str, size: float, **kwargs: Any) -> ParagraphStyle:
