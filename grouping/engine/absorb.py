@@ -19,6 +19,7 @@ a key, and later newcomers of that key join it without further cost.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from .keys import Key
 from .packing import Item, PackParams
@@ -88,39 +89,156 @@ def absorb_leftovers(
             keys.append(key)
         return keys
 
-    bundles_here = dict.fromkeys(leftovers, 0)
-    per_group: dict[Key, list[Bin]] = defaultdict(list)
+    per_group: dict[Key, list[Bin]] = {top: [] for top in leftovers}
     for bin_ in bins:
         level = bin_[0]
         top = widest[level][bin_[1]] if level < last else bin_[1]
-        if top in bundles_here:
-            bundles_here[top] += 1
-            if len(bin_[2]) < q.M:
-                per_group[top].append(bin_)
+        if top in per_group:
+            per_group[top].append(bin_)
 
     for top in sorted(leftovers):
-        candidates = per_group.get(top)
-        if not candidates:
+        group_bins = per_group[top]
+        if not group_bins:
             continue
-        candidates.sort(key=lambda b: (len(b[2]), b[0], b[1], min(item[1] for item in b[2])))
-        index = _Index(chain)
-        for bin_ in candidates:
+        group_bins.sort(key=lambda b: (len(b[2]), b[0], b[1], min(item[1] for item in b[2])))
+        items = leftovers[top]
+        chains = {item[1]: chain(origin[item[1]], 0) if last else [top] for item in items}
+        items = _join(items, group_bins, chains, chain, last, q, widen=False)
+        if last and items:
+            new_bins = _steal(items, group_bins, chains, chain, last, q)
+            bins.extend(new_bins)
+            group_bins.extend(new_bins)
+            placed = {item[1] for bin_ in new_bins for item in bin_[2]}
+            items = [item for item in items if item[1] not in placed]
+        if items:
+            items = _join(items, group_bins, chains, chain, last, q, widen=True)
+        leftovers[top] = items
+    return {top: len(group_bins) for top, group_bins in per_group.items()}
+
+
+def _join(
+    items: list[Item],
+    group_bins: list[Bin],
+    chains: dict[int, list[Key]],
+    chain: Callable[[Key, int], list[Key]],
+    last: int,
+    q: PackParams,
+    *,
+    widen: bool,
+) -> list[Item]:
+    """Leftovers join bundles with room; ``widen`` allows moving a bundle up the ladder."""
+    index = _Index(chain)
+    for bin_ in group_bins:
+        if len(bin_[2]) < q.M:
             index.register(bin_)
-        remaining: list[Item] = []
-        for item in leftovers[top]:
-            loan = item[0]
-            keys = chain(origin[item[1]], 0) if last else [top]
-            target, level = _choose(keys, loan, index.same, index.wider, last, q)
-            if target is None:
-                remaining.append(item)
+    remaining: list[Item] = []
+    for item in items:
+        loan = item[0]
+        keys = chains[item[1]]
+        target, level = _choose(keys, loan, index.same, index.wider, last, q, widen=widen)
+        if target is None:
+            remaining.append(item)
+            continue
+        target[2].append(item)
+        target[3] += loan
+        if level != target[0]:
+            target[0], target[1] = level, keys[level]
+            index.register(target)
+    return remaining
+
+
+def _steal(
+    items: list[Item],
+    group_bins: list[Bin],
+    chains: dict[int, list[Key]],
+    chain: Callable[[Key, int], list[Key]],
+    last: int,
+    q: PackParams,
+) -> list[Bin]:
+    """New bundles of leftovers completed with members taken from existing bundles.
+
+    A member may be taken when its bundle stays valid without it. Taking from a bundle
+    at the new bundle's own step costs nothing; taking from a narrower bundle moves
+    that member up the ladder, so at most ``min_members - 1`` such moves are allowed
+    per new bundle (joining an existing bundle would move at least ``min_members``).
+    Steps are tried from the narrowest.
+    """
+    new_bins: list[Bin] = []
+    remaining = sorted(items, reverse=True)
+    for level in range(1, last + 1):
+        if not remaining:
+            break
+        pools: dict[Key, list[Item]] = defaultdict(list)
+        for item in remaining:
+            pools[chains[item[1]][level]].append(item)
+        donors: dict[Key, list[Bin]] = defaultdict(list)
+        for bin_ in group_bins:
+            if bin_[0] <= level:
+                donors[chain(bin_[1], bin_[0])[level - bin_[0]]].append(bin_)
+        kept: list[Item] = []
+        for key in sorted(pools):
+            pool = pools[key]
+            while pool:
+                made = _steal_one(pool, donors.get(key, []), level, q)
+                if made is None:
+                    break
+                members, total = made
+                new_bins.append([level, key, members, total])
+                taken = {item[1] for item in members}
+                pool = [item for item in pool if item[1] not in taken]
+            kept.extend(pool)
+        remaining = sorted(kept, reverse=True)
+    return new_bins
+
+
+def _steal_one(
+    pool: list[Item], donors: list[Bin], level: int, q: PackParams
+) -> tuple[list[Item], int] | None:
+    chosen = pool[: q.M]
+    total = sum(item[0] for item in chosen)
+    taken: list[tuple[Bin, Item]] = []
+    moved = 0
+    while total < q.L or len(chosen) + len(taken) < q.m:
+        if len(chosen) + len(taken) >= q.M:
+            if len(chosen) <= 1:
+                break
+            total -= chosen.pop()[0]  # make room: the smallest leftover waits
+        deficit = q.L - total
+        best = None
+        best_rank = None
+        for bin_ in donors:
+            if len(bin_[2]) <= q.m:
                 continue
-            target[2].append(item)
-            target[3] += loan
-            if level != target[0]:
-                target[0], target[1] = level, keys[level]
-                index.register(target)
-        leftovers[top] = remaining
-    return bundles_here
+            for item in bin_[2]:
+                loan = item[0]
+                if bin_[3] - loan < q.L or any(item is other for _, other in taken):
+                    continue
+                free = bin_[0] == level
+                covers = loan >= deficit
+                # free first; then one member that covers the deficit, from the widest
+                # bundle, the smallest such loan; else the largest loan
+                rank = (free, covers, bin_[0], -loan if covers else loan)
+                if best_rank is None or rank > best_rank:
+                    best, best_rank = (bin_, item), rank
+        if best is None:
+            break
+        if not best_rank[0]:
+            moved += 1
+            if moved >= q.m:
+                break
+        bin_, item = best
+        bin_[2].remove(item)
+        bin_[3] -= item[0]
+        taken.append(best)
+        total += item[0]
+    members = chosen + [item for _, item in taken]
+    valid = q.m <= len(members) <= q.M and total >= q.L and (q.U is None or total <= q.U)
+    if valid:
+        return members, total
+    for bin_, item in taken:  # undo
+        bin_[2].append(item)
+        bin_[3] += item[0]
+    return None
 
 
 def _widest_keys(parents: list[dict[Key, Key]]) -> list[dict[Key, Key]]:
@@ -142,6 +260,8 @@ def _choose(
     wider: dict[tuple[int, int, Key], _Queue],
     last: int,
     q: PackParams,
+    *,
+    widen: bool,
 ) -> tuple[Bin | None, int]:
     for level in range(last + 1):
         queue = same.get((level, keys[level]))
@@ -149,6 +269,8 @@ def _choose(
             bin_ = queue.first_fit(loan, q)
             if bin_ is not None:
                 return bin_, level
+    if not widen:
+        return None, -1
     for bin_level in range(last - 1, -1, -1):
         best: Bin | None = None
         best_level = -1

@@ -25,6 +25,7 @@ are kept and a large-with-small greedy packs what is left.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import itemgetter
@@ -131,7 +132,7 @@ def pack(items: list[Item], q: PackParams) -> tuple[list[Packed], list[Item]]:
             attempts += 1
             packed, last_bins = _deal(items, loans, p, k_lo, k_hi, q)
             if packed is not None:
-                return packed, items[p:]
+                return _keep_large_leftovers(packed, items[p:], q)
         p -= 1
         if p >= q.m:
             if prefixes is None:
@@ -148,7 +149,40 @@ def pack(items: list[Item], q: PackParams) -> tuple[list[Packed], list[Item]]:
     rest = [i for i in range(n) if i not in used]
     extra, rest = _greedy(loans, rest, q)
     result = _packed(items, loans, kept + extra)
-    return result, [items[i] for i in rest]
+    return _keep_large_leftovers(result, [items[i] for i in rest], q)
+
+
+def _keep_large_leftovers(
+    packed: list[Packed], rest: list[Item], q: PackParams
+) -> tuple[list[Packed], list[Item]]:
+    """Swap large members out for small leftovers while bundles stay valid.
+
+    The count placed here does not change, but the requests passed on to the next,
+    wider step carry larger loans, which makes them easier to bundle there.
+    """
+    if not rest or not packed:
+        return packed, rest
+    pool = sorted(rest)  # ascending
+    result: list[Packed] = []
+    for members, total in packed:
+        members = sorted(members, reverse=True)
+        changed = True
+        while changed:
+            changed = False
+            for position, member in enumerate(members):
+                need = q.L - (total - member[0])  # smallest loan that keeps the bundle valid
+                index = bisect_left(pool, (need, -1, -1))
+                if index < len(pool) and pool[index] < member:
+                    incoming = pool.pop(index)
+                    insort(pool, member)
+                    members[position] = incoming
+                    total += incoming[0] - member[0]
+                    members.sort(reverse=True)
+                    changed = True
+                    break
+        result.append((members, total))
+    pool.reverse()
+    return result, pool
 
 
 def _packed(items: list[Item], loans: list[int], bins: list[list[int]]) -> list[Packed]:
