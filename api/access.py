@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from api.permissions import token_of
 from dossiers.models import Campaign, FundingRequest
+from grouping.models import Bundle
 
 
 def _restricted_campaign_ids(request) -> list[int] | None:
@@ -27,5 +28,11 @@ def campaigns(request) -> QuerySet[Campaign]:
 
 def funding_requests(request) -> QuerySet[FundingRequest]:
     qs = FundingRequest.objects.visible_to(request.user)
+    ids = _restricted_campaign_ids(request)
+    return qs if ids is None else qs.filter(campaign_id__in=ids)
+
+
+def bundles(request) -> QuerySet[Bundle]:
+    qs = Bundle.objects.visible_to(request.user)
     ids = _restricted_campaign_ids(request)
     return qs if ids is None else qs.filter(campaign_id__in=ids)

@@ -3,10 +3,28 @@
 A bad value is a 400 naming the parameter, never a silent "no filter".
 """
 
+from datetime import datetime, time
+
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dossiers.models import RequestState
+from grouping.models import BundleState
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class Moment(serializers.DateTimeField):
+    """A date-time, or a plain date meaning its midnight (Paris time)."""
+
+    def to_internal_value(self, value):
+        day = parse_date(value) if isinstance(value, str) and len(value) == 10 else None
+        if day is not None:
+            return timezone.make_aware(datetime.combine(day, time.min))
+        return super().to_internal_value(value)
 
 
 class FilterSerializer(serializers.Serializer):
@@ -41,7 +59,25 @@ class FundingRequestFilter(FilterSerializer):
 
     state = serializers.ChoiceField(choices=RequestState.choices, required=False)
     campaign = serializers.CharField(required=False, help_text="Référence de la campagne.")
-    created_after = serializers.DateTimeField(required=False, help_text="Créées à partir de.")
-    created_before = serializers.DateTimeField(required=False, help_text="Créées avant.")
-    updated_after = serializers.DateTimeField(required=False, help_text="Modifiées à partir de.")
-    updated_before = serializers.DateTimeField(required=False, help_text="Modifiées avant.")
+    created_after = Moment(required=False, help_text="Créées à partir de (date ou date-heure).")
+    created_before = Moment(required=False, help_text="Créées avant.")
+    updated_after = Moment(required=False, help_text="Modifiées à partir de.")
+    updated_before = Moment(required=False, help_text="Modifiées avant.")
+
+
+class BundleFilter(FilterSerializer):
+    LOOKUPS = {
+        "state": "state",
+        "campaign": "campaign__reference",
+        "submitted_after": "submitted_at__gte",
+        "submitted_before": "submitted_at__lt",
+        "decided_after": "decided_at__gte",
+        "decided_before": "decided_at__lt",
+    }
+
+    state = serializers.ChoiceField(choices=BundleState.choices, required=False)
+    campaign = serializers.CharField(required=False, help_text="Référence de la campagne.")
+    submitted_after = Moment(required=False, help_text="Transmis à partir de (date ou date-heure).")
+    submitted_before = Moment(required=False, help_text="Transmis avant.")
+    decided_after = Moment(required=False, help_text="Décidés à partir de.")
+    decided_before = Moment(required=False, help_text="Décidés avant.")

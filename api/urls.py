@@ -3,18 +3,48 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import meta, requests
+from api.views import bundles, jobs, meta, requests, webhooks
 
 app_name = "api"
 
 v1 = [
     path("me/", meta.Me.as_view(), name="me"),
     path("campaigns/", requests.CampaignList.as_view(), name="campaigns"),
+    path(
+        "campaigns/<str:reference>/grouping-runs/",
+        bundles.GroupingRun.as_view(),
+        name="grouping-runs",
+    ),
     path("requests/", requests.FundingRequestList.as_view(), name="requests"),
     path(
         "requests/<str:reference>/",
         requests.FundingRequestDetail.as_view(),
         name="request-detail",
+    ),
+    path("bundles/", bundles.BundleList.as_view(), name="bundles"),
+    path("bundles/<str:reference>/", bundles.BundleDetail.as_view(), name="bundle-detail"),
+    path(
+        "bundles/<str:reference>/members/<str:request_reference>/decision/",
+        bundles.Decision.as_view(),
+        name="decision",
+    ),
+    path(
+        "bundles/<str:reference>/documents/",
+        bundles.DocumentBuild.as_view(),
+        name="document-build",
+    ),
+    path("jobs/<int:pk>/", jobs.JobDetail.as_view(), name="job"),
+    path("webhooks/", webhooks.EndpointList.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.EndpointDetail.as_view(), name="webhook"),
+    path(
+        "webhooks/<int:pk>/deliveries/",
+        webhooks.DeliveryList.as_view(),
+        name="webhook-deliveries",
+    ),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_pk>/redeliver/",
+        webhooks.Redeliver.as_view(),
+        name="webhook-redeliver",
     ),
 ]
 

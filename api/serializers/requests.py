@@ -30,6 +30,16 @@ class EnterpriseSummarySerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+def actor_label(actor, viewer) -> str | None:
+    """A person of the viewer's own organisation (or an SME's representative) by name,
+    anyone else by their organisation; None for the system."""
+    if actor is None:
+        return None
+    if actor.organisation_id and actor.organisation_id != viewer.organisation_id:
+        return actor.organisation.name
+    return actor.get_full_name() or actor.username
+
+
 class HistoryEntrySerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField(
         help_text="Qui a agi : une personne de votre organisation, une autre organisation, "
@@ -41,13 +51,7 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
         fields = ["at", "transition", "from_state", "to_state", "actor", "note"]
 
     def get_actor(self, log: RequestTransition) -> str | None:
-        actor = log.actor
-        if actor is None:
-            return None
-        viewer = self.context["request"].user
-        if actor.organisation_id and actor.organisation_id != viewer.organisation_id:
-            return actor.organisation.name
-        return actor.get_full_name() or actor.username
+        return actor_label(log.actor, self.context["request"].user)
 
 
 class FinancingLineSerializer(serializers.ModelSerializer):

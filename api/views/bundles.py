@@ -1,0 +1,141 @@
+"""Bundles: funders read those sent to them and decide per member; federations follow
+theirs and start the work on them (grouping runs, document builds)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import access
+from api.filters import BundleFilter, filtered
+from api.idempotency import idempotent
+from api.permissions import FederationOnly, FunderOnly, TokenScope
+from api.serializers.bundles import (
+    BundleDetailSerializer,
+    BundleMemberSerializer,
+    BundleSerializer,
+    DecisionResultSerializer,
+    DecisionSerializer,
+)
+from api.serializers.common import errors
+from api.serializers.jobs import JobSerializer
+from grouping.bundles import record_decision
+from grouping.models import BundleMember
+from workers.jobs import enqueue_job
+from workers.models import Job
+
+TAG = ["Dossiers collectifs"]
+
+
+def _bundles(request):
+    return access.bundles(request).select_related("campaign__federation", "funder")
+
+
+class BundleList(generics.ListAPIView):
+    serializer_class = BundleSerializer
+
+    def get_queryset(self):
+        return filtered(_bundles(self.request), BundleFilter, self.request)
+
+    @extend_schema(
+        tags=TAG,
+        summary="Lister les dossiers collectifs visibles",
+        description="Un financeur voit les dossiers qui lui ont été transmis ; une fédération, "
+        "ceux de ses campagnes.",
+        parameters=[BundleFilter],
+        responses={200: BundleSerializer(many=True), **errors()},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class BundleDetail(generics.RetrieveAPIView):
+    serializer_class = BundleDetailSerializer
+    lookup_field = "reference"
+
+    def get_queryset(self):
+        return _bundles(self.request)
+
+    @extend_schema(
+        tags=TAG,
+        summary="Lire un dossier collectif, ses membres et son historique",
+        responses={200: BundleDetailSerializer, **errors()},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class Decision(APIView):
+    permission_classes = [TokenScope, FunderOnly]
+
+    @extend_schema(
+        tags=TAG,
+        summary="Enregistrer la décision du financeur sur un membre",
+        description="La même action que depuis l'espace financeur : la demande du membre "
+        "passe « accordée » ou « refusée par le financeur », et la dernière décision décide "
+        "le dossier. Accepte l'en-tête Idempotency-Key.",
+        request=DecisionSerializer,
+        responses={200: DecisionResultSerializer, **errors(409, 422)},
+    )
+    def post(self, request, reference: str, request_reference: str):
+        return idempotent(
+            self, request, lambda: self._decide(request, reference, request_reference)
+        )
+
+    def _decide(self, request, reference: str, request_reference: str) -> Response:
+        bundle = get_object_or_404(_bundles(request), reference=reference)
+        member = get_object_or_404(
+            bundle.members.exclude(status=BundleMember.Status.WITHDRAWN),
+            request__reference=request_reference,
+        )
+        decision = DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        found = record_decision(bundle, member, actor=request.user, **decision.validated_data)
+        found = BundleMember.objects.select_related("request__enterprise").get(pk=found.pk)
+        bundle = _bundles(request).get(pk=bundle.pk)
+        return Response(
+            {
+                "bundle": BundleSerializer(bundle).data,
+                "member": BundleMemberSerializer(found).data,
+            }
+        )
+
+
+class DocumentBuild(APIView):
+    permission_classes = [TokenScope, FederationOnly]
+
+    @extend_schema(
+        tags=TAG,
+        summary="Lancer la construction des documents du dossier (fédérations)",
+        description="Renvoie le travail de fond à suivre sur /api/v1/jobs/{id}/. Demander "
+        "une construction déjà en cours renvoie ce même travail.",
+        request=None,
+        responses={202: JobSerializer, **errors(409)},
+    )
+    def post(self, request, reference: str):
+        return idempotent(self, request, lambda: self._build(request, reference))
+
+    def _build(self, request, reference: str) -> Response:
+        bundle = get_object_or_404(_bundles(request), reference=reference)
+        job = enqueue_job(Job.Kind.BUILD_DOCUMENTS, bundle, created_by=request.user)
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class GroupingRun(APIView):
+    permission_classes = [TokenScope, FederationOnly]
+
+    @extend_schema(
+        tags=["Campagnes"],
+        summary="Lancer le regroupement des demandes éligibles d'une campagne (fédérations)",
+        description="Renvoie le travail de fond à suivre sur /api/v1/jobs/{id}/.",
+        request=None,
+        responses={202: JobSerializer, **errors(409)},
+    )
+    def post(self, request, reference: str):
+        return idempotent(self, request, lambda: self._run(request, reference))
+
+    def _run(self, request, reference: str) -> Response:
+        campaign = get_object_or_404(access.campaigns(request), reference=reference)
+        job = enqueue_job(Job.Kind.RUN_GROUPING, campaign, created_by=request.user)
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

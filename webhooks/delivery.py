@@ -1,0 +1,251 @@
+"""Sending one delivery, retrying with backoff, disabling an endpoint that keeps failing.
+
+One attempt: claim the row (a conditional UPDATE, so two workers never send it twice),
+check the address again, POST the signed body to the checked address, record what came
+back. A failure schedules the next attempt (exponential backoff) until
+``WEBHOOKS_MAX_ATTEMPTS``; ``WEBHOOKS_DISABLE_AFTER_FAILURES`` failed attempts in a row on
+one endpoint disable it and tell its organisation by e-mail.
+"""
+
+import http.client
+import json
+import random
+import socket
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import User
+from webhooks import signing
+from webhooks.models import DUE, DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from webhooks.targets import Target, UnsafeTarget, check_url
+
+S = DeliveryStatus
+BACKOFF_BASE_SECONDS = 60
+BACKOFF_MAX_SECONDS = 6 * 3600
+RESPONSE_KEEP_BYTES = 2000
+USER_AGENT = "Grappe-Webhooks/1"
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the ``attempts``-th failed attempt: 1, 2, 4, 8… minutes (capped), +≤10 %."""
+    delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=delay + random.uniform(0, delay / 10))
+
+
+def encode(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# --- HTTP to the checked address only -----------------------------------------------------
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, port: int, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        # Certificate checked against the host name, not the address connected to.
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def post(target: Target, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    """POST ``body`` to ``target`` (no redirects followed); returns status and body start."""
+    timeout = settings.WEBHOOKS_TIMEOUT_SECONDS
+    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    last_error: OSError | None = None
+    for address in target.addresses:
+        connection = connection_class(target.host, target.port, address=address, timeout=timeout)
+        try:
+            connection.request("POST", target.path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read(RESPONSE_KEEP_BYTES).decode("utf-8", "replace")
+            return response.status, text
+        except ConnectionRefusedError as exc:  # try the host's next address
+            last_error = exc
+        finally:
+            connection.close()
+    raise last_error or OSError("No address to connect to.")
+
+
+# --- One attempt ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    retry_at: datetime | None = None
+
+
+def headers_for(delivery: WebhookDelivery, body: bytes, *, timestamp: int) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        "Grappe-Event": delivery.event,
+        "Grappe-Event-Id": str(delivery.event_id),
+        "Grappe-Delivery": str(delivery.delivery_id),
+        signing.HEADER: signing.header_value(delivery.endpoint.secret, body, timestamp),
+    }
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    return (
+        WebhookDelivery.objects.filter(due, pk=delivery_id, status__in=DUE).update(
+            status=S.DELIVERING, attempts=F("attempts") + 1, last_attempt_at=now
+        )
+        == 1
+    )
+
+
+def attempt_delivery(delivery_id: int, *, now: datetime | None = None) -> Outcome | None:
+    """Make the next attempt of a due delivery; None if it is not due (or already sent)."""
+    now = now or timezone.now()
+    if not _claim(delivery_id, now):
+        return None
+    delivery = WebhookDelivery.objects.select_related("endpoint__organisation").get(pk=delivery_id)
+    endpoint = delivery.endpoint
+    if not endpoint.is_active:
+        return _finish(delivery, S.FAILED, error="Point de réception désactivé : envoi annulé.")
+    body = encode(delivery.payload)
+    code, error = None, ""
+    try:
+        target = check_url(endpoint.url)
+        code, text = post(target, body, headers_for(delivery, body, timestamp=int(now.timestamp())))
+        if not 200 <= code < 300:
+            error = f"Réponse HTTP {code} : {text[:500]}"
+    except UnsafeTarget as exc:
+        error = str(exc)
+    except (OSError, http.client.HTTPException) as exc:
+        error = f"{type(exc).__name__} : {exc}"[:1000]
+    if not error:
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
+        return _finish(delivery, S.SUCCEEDED, response_code=code, delivered_at=now, error="")
+    return _failed(delivery, now, code=code, error=error)
+
+
+def _finish(delivery: WebhookDelivery, status: str, **fields) -> Outcome:
+    fields.setdefault("next_attempt_at", None)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=status, **fields)
+    return Outcome(status)
+
+
+def _failed(delivery: WebhookDelivery, now: datetime, *, code, error: str) -> Outcome:
+    endpoint = delivery.endpoint
+    with transaction.atomic():
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            consecutive_failures=F("consecutive_failures") + 1
+        )
+        endpoint.refresh_from_db(fields=["consecutive_failures", "is_active"])
+        if endpoint.consecutive_failures >= settings.WEBHOOKS_DISABLE_AFTER_FAILURES:
+            disable_endpoint(
+                endpoint,
+                reason=f"{endpoint.consecutive_failures} échecs consécutifs ; dernier : {error}",
+            )
+            return _finish(delivery, S.FAILED, response_code=code, error=error)
+        if delivery.attempts >= settings.WEBHOOKS_MAX_ATTEMPTS:
+            return _finish(delivery, S.FAILED, response_code=code, error=error)
+        retry_at = now + backoff(delivery.attempts)
+        _finish(delivery, S.RETRYING, response_code=code, error=error, next_attempt_at=retry_at)
+    return Outcome(S.RETRYING, retry_at)
+
+
+# --- Endpoint life ---------------------------------------------------------------------------
+
+
+def disable_endpoint(endpoint: WebhookEndpoint, *, reason: str, notify: bool = True) -> bool:
+    """Stop sending to ``endpoint`` (and tell its organisation); False if already disabled."""
+    reason = reason[:300]
+    done = WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=True).update(
+        is_active=False, disabled_at=timezone.now(), disabled_reason=reason
+    )
+    endpoint.refresh_from_db()
+    if done and notify:
+        transaction.on_commit(lambda: _tell_disabled(endpoint.pk))
+    return bool(done)
+
+
+def enable_endpoint(endpoint: WebhookEndpoint) -> None:
+    """Send again (after the receiver is fixed); the failure count starts over."""
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        is_active=True, disabled_at=None, disabled_reason="", consecutive_failures=0
+    )
+    endpoint.refresh_from_db()
+
+
+def _recipients(endpoint: WebhookEndpoint) -> list[str]:
+    organisation = endpoint.organisation
+    if organisation.email:
+        return [organisation.email]
+    people = User.objects.filter(organisation=organisation, is_active=True).exclude(email="")
+    return list(people.values_list("email", flat=True))
+
+
+def _tell_disabled(endpoint_id: int) -> None:
+    endpoint = WebhookEndpoint.objects.select_related("organisation").get(pk=endpoint_id)
+    recipients = _recipients(endpoint)
+    if not recipients:
+        return
+    send_mail(
+        "Grappe : webhook désactivé après des échecs répétés",
+        (
+            "Bonjour,\n\n"
+            f"Grappe n'envoie plus d'événements à {endpoint.url} : {endpoint.disabled_reason}\n\n"
+            "Corrigez le point de réception, puis réactivez-le depuis l'API "
+            "(PATCH is_active=true) ou votre espace Grappe. Les envois manqués restent "
+            "consultables et peuvent être renvoyés.\n"
+        ),
+        settings.DEFAULT_FROM_EMAIL,
+        recipients,
+    )
+
+
+class EndpointDisabled(Exception):
+    """Nothing is sent to a disabled endpoint, not even by hand."""
+
+
+def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send an event again, as a new delivery with the same event id."""
+    from webhooks.tasks import deliver
+
+    if not delivery.endpoint.is_active:
+        raise EndpointDisabled("Ce point de réception est désactivé : réactivez-le d'abord.")
+    again = WebhookDelivery.objects.create(
+        endpoint=delivery.endpoint,
+        event=delivery.event,
+        event_id=delivery.event_id,
+        payload=delivery.payload,
+        redelivery_of=delivery.redelivery_of or delivery,
+    )
+    deliver.delay_on_commit(again.pk)
+    return again
+
+
+def stalled_or_due(now: datetime | None = None) -> list[int]:
+    """Deliveries a worker should pick up: due retries, and attempts a dead worker left."""
+    now = now or timezone.now()
+    stalled_before = now - timedelta(seconds=settings.WEBHOOKS_TIMEOUT_SECONDS * 3 + 60)
+    WebhookDelivery.objects.filter(status=S.DELIVERING, last_attempt_at__lt=stalled_before).update(
+        status=S.RETRYING, next_attempt_at=now, error="Envoi interrompu : repris."
+    )
+    due = WebhookDelivery.objects.filter(status__in=DUE).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    return list(due.order_by("pk").values_list("pk", flat=True)[:500])

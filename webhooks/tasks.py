@@ -1,0 +1,26 @@
+"""Celery tasks of the webhooks app: thin adapters over webhooks.delivery."""
+
+from celery import shared_task
+
+from webhooks import delivery
+
+
+@shared_task(acks_late=True)
+def deliver(delivery_id: int) -> str | None:
+    """One attempt; a failure schedules the next one (in a worker; in process, the sweep)."""
+    outcome = delivery.attempt_delivery(delivery_id)
+    if outcome is None or outcome.retry_at is None:
+        return outcome.status if outcome else None
+    if not deliver.app.conf.task_always_eager:
+        deliver.apply_async((delivery_id,), eta=outcome.retry_at)
+    return outcome.status
+
+
+@shared_task
+def retry_due_deliveries() -> int:
+    """Beat, every minute: send what is due, including what a lost message or a dead
+    worker left behind."""
+    due = delivery.stalled_or_due()
+    for delivery_id in due:
+        deliver.delay(delivery_id)
+    return len(due)
