@@ -261,7 +261,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"RequestStateEnum": "dossiers.models.RequestState.choices"},
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStateEnum": "dossiers.models.RequestState.choices",
+        "BundleStateEnum": "grouping.models.BundleState.choices",
+        "WebhookEventEnum": "webhooks.models.Event.choices",
+    },
 }
 # Requests per token, e.g. "600/minute" (DRF throttle syntax); answered 429 with Retry-After.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/minute")
