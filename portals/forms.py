@@ -183,6 +183,10 @@ class PlanLineForm(forms.Form):
     label = forms.CharField(label=_("Libellé"), max_length=200)
     amount = amount_field(_("Montant HT (€)"))
 
+    def has_changed(self) -> bool:
+        # A blank line still posts its select's first choice: it is blank all the same.
+        return any(name != "kind" for name in self.changed_data)
+
 
 class SourceLineForm(PlanLineForm):
     kind = forms.ChoiceField(label=_("Nature"), choices=SOURCE_CHOICES)

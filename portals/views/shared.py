@@ -49,6 +49,10 @@ def request_context(http_request, funding_request: FundingRequest, **extra) -> d
     if context["editable"]:
         context["missing"] = guards.submission_problems(funding_request, today)
     context.update(extra)
+    offered = {o.name for o in context["options"]}
+    if extra.get("action_note") and extra.get("action_name") not in offered:
+        # The action is gone (someone acted first): still give back the note typed.
+        context["orphan_note"] = extra["action_note"]
     return context
 
 
