@@ -1,8 +1,9 @@
 """Creating and editing a funding request's own data (not its state)."""
 
+import uuid
+
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from dossiers.models import Campaign, Enterprise, FundingRequest
 from dossiers.workflow import lock_for_edit
@@ -23,7 +24,8 @@ def create_request(
         request = FundingRequest(
             campaign=campaign, enterprise=enterprise, created_by=created_by, **fields
         )
-        request.reference = f"TMP-{timezone.now().timestamp()}"
+        # A placeholder under the field's 20 characters until the primary key is known.
+        request.reference = f"TMP-{uuid.uuid4().hex[:16]}"
         request.save()
         request.reference = f"DEM-{request.created_at.year}-{request.pk:06d}"
         FundingRequest.objects.filter(pk=request.pk).update(reference=request.reference)
