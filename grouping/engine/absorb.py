@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from .keys import Key
-from .packing import Item, PackParams
+from .packing import Item, PackParams, pack
 
 # A bundle in the making: [level, key, members, loan total].
 Bin = list
@@ -112,8 +112,12 @@ def absorb_leftovers(
             items = [item for item in items if item[1] not in placed]
         if items:
             items = _join(items, group_bins, chains, chain, last, q, widen=True)
+        if items:
+            items, created = _repack(items, group_bins, chains, chain, last, q)
+            bins.extend(created)
         leftovers[top] = items
-    return {top: len(group_bins) for top, group_bins in per_group.items()}
+    bins[:] = [bin_ for bin_ in bins if bin_[0] >= 0]
+    return {top: sum(b[0] >= 0 for b in group_bins) for top, group_bins in per_group.items()}
 
 
 def _join(
@@ -239,6 +243,78 @@ def _steal_one(
         bin_[2].append(item)
         bin_[3] += item[0]
     return None
+
+
+_REPACK_SIZES = (1, 2, 4, 8, 16, 32, 64)
+
+
+def _repack(
+    items: list[Item],
+    group_bins: list[Bin],
+    chains: dict[int, list[Key]],
+    chain: Callable[[Key, int], list[Key]],
+    last: int,
+    q: PackParams,
+) -> tuple[list[Item], list[Bin]]:
+    """Dissolve a few full bundles and pack their members again with the leftovers.
+
+    When bundles are full (small member cap), leftovers can only be placed by
+    reshuffling: a large loan that sits in a bundle of two large loans can instead
+    carry a small leftover. The bundles with the largest loans are dissolved first, 1,
+    2, 4... at a time, and the new packing is kept only if it places more requests.
+    New bundles sit at the narrowest step their members share. Dissolved bundles are
+    marked with level -1.
+    """
+    remaining = sorted(items, reverse=True)
+    known = {item[1]: (0, chains[item[1]][0]) for item in remaining}
+    created: list[Bin] = []
+    while remaining:
+        live = [bin_ for bin_ in group_bins if bin_[0] >= 0]
+        live.sort(key=lambda b: (-b[0], -max(item[0] for item in b[2]), b[1], len(b[2])))
+        improved = False
+        for size in _REPACK_SIZES:
+            chosen = live[:size]
+            pool = remaining + [item for bin_ in chosen for item in bin_[2]]
+            pool.sort(reverse=True)
+            packed, rest = pack(pool, q)
+            if sum(len(members) for members, _ in packed) > sum(len(b[2]) for b in chosen):
+                for bin_ in chosen:
+                    for item in bin_[2]:
+                        known[item[1]] = (bin_[0], bin_[1])
+                    bin_[0] = -1
+                for members, total in packed:
+                    level, key = _narrowest(members, known, chain, last)
+                    group_bins.append([level, key, members, total])
+                    created.append(group_bins[-1])
+                    for item in members:
+                        known[item[1]] = (level, key)
+                remaining = rest
+                improved = True
+                break
+            if size >= len(live):
+                break
+        if not improved:
+            break
+    return remaining, created
+
+
+def _narrowest(
+    members: list[Item],
+    known: dict[int, tuple[int, Key]],
+    chain: Callable[[Key, int], list[Key]],
+    last: int,
+) -> tuple[int, Key]:
+    """The narrowest step at which all members share a key."""
+    start = max(known[item[1]][0] for item in members)
+    chains = []
+    for item in members:
+        level, key = known[item[1]]
+        chains.append(chain(key, level)[start - level :])
+    for offset in range(last - start + 1):
+        keys = {keys[offset] for keys in chains}
+        if len(keys) == 1:
+            return start + offset, keys.pop()
+    raise AssertionError("members of one widest group always share the widest key")
 
 
 def _widest_keys(parents: list[dict[Key, Key]]) -> list[dict[Key, Key]]:
