@@ -176,7 +176,7 @@ def run_grouping(
             duration=timedelta(seconds=perf_counter() - started),
         )
         run.refresh_from_db()
-        if isinstance(error, IntegrityError) and ONE_ACTIVE_BUNDLE in str(error):
+        if _second_active_bundle(error):
             raise Conflict(
                 "Des demandes sont entrées dans un autre dossier collectif pendant le "
                 "regroupement : rien n'a été enregistré, relancez-le."
@@ -185,12 +185,24 @@ def run_grouping(
     return result
 
 
+def _second_active_bundle(error: Exception) -> bool:
+    """Did the database refuse a request already held by another active bundle?"""
+    text = str(error)
+    sqlite_text = f"UNIQUE constraint failed: {BundleMember._meta.db_table}.request_id"
+    return isinstance(error, IntegrityError) and (
+        ONE_ACTIVE_BUNDLE in text or text.endswith(sqlite_text)
+    )
+
+
 def _run(run: GroupingRun, campaign, row: GroupingPolicy, policy: Policy, *, actor) -> RunResult:
     clock = perf_counter()
     timings = {}
     superseded = 0
     if not run.dry_run:
-        list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk"))
+        # Serialises the runs of one campaign; "no key" lets requests keep referencing it.
+        list(
+            Campaign.objects.select_for_update(no_key=True).filter(pk=campaign.pk).values_list("pk")
+        )
         superseded = _supersede_drafts(campaign, run, actor)
     candidates, amounts = _read_candidates(campaign, free_drafts=run.dry_run)
     timings["read"] = perf_counter() - clock
@@ -321,7 +333,11 @@ def _copy(model, columns: list[str], rows: Iterable[tuple]) -> None:
     statement = (
         f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    with (
+        connection.wrap_database_errors,  # psycopg's errors as Django's (IntegrityError…)
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement) as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 

@@ -7,6 +7,7 @@ collective file, loan band, grant cap) are not stored here: they are read from t
 parameter table for the policy's funder on the day of the run.
 """
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -28,6 +29,13 @@ def cents(amount: Decimal) -> int:
     return int((Decimal(amount) * 100).to_integral_value())
 
 
+def _shown(step) -> str:
+    try:
+        return json.dumps(list(step), ensure_ascii=False)
+    except TypeError:
+        return repr(step)
+
+
 def ladder_problems(ladder: list) -> list[str]:
     """Why a ladder (list of [trade level, territory level]) is not usable, in French."""
     problems = []
@@ -38,7 +46,7 @@ def ladder_problems(ladder: list) -> list[str]:
             steps.append((TradeLevel(trade), TerritoryLevel(territory)))
         except (TypeError, ValueError):
             problems.append(
-                f"Étape {position} : {step!r} n'est pas un couple (niveau d'activité, "
+                f"Étape {position} : {_shown(step)} n'est pas un couple (niveau d'activité, "
                 'niveau de territoire) connu, par exemple ["subclass", "region"].'
             )
     if problems:

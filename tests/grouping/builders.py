@@ -5,15 +5,24 @@ that need many); ``reviewed_request`` takes a complete request through the workf
 (submit, review, eligible), for the tests that go on to submit a bundle to a funder.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from itertools import count
 
-from dossiers.models import FundingRequest, RequestState, SchemeParameter
-from dossiers.requests import create_request
+from dossiers.models import (
+    DeMinimisDeclaration,
+    FundingRequest,
+    RequestState,
+    SchemeParameter,
+    SupplierQuote,
+)
+from dossiers.plan import PlanLine, set_financing_plan
 from dossiers.workflow import perform
 from grouping.models import Bundle, GroupingPolicy
 from grouping.runs import run_grouping
-from tests.factories import CampaignFactory, EnterpriseFactory, UserFactory, make_request
+from tests.factories import CampaignFactory, EnterpriseFactory, UserFactory, add_document
+
+_numbers = count(1)
 
 
 def campaign_with_policy(**policy_fields):
@@ -59,17 +68,15 @@ def eligible_request(
     nafa: str = "",
 ) -> FundingRequest:
     enterprise = EnterpriseFactory(naf_code=naf, departement=departement, nafa_code=nafa)
-    request = create_request(
-        campaign=campaign,
-        enterprise=enterprise,
-        created_by=None,
-        project_category=FundingRequest.ProjectCategory.WEBSITE,
-        project_title="Site vitrine",
-    )
     loan_amount, grant_amount, own_funds = Decimal(loan), Decimal(grant), Decimal(own)
     cost = loan_amount + grant_amount + own_funds
-    FundingRequest.objects.filter(pk=request.pk).update(
+    return FundingRequest.objects.create(
+        reference=f"DEM-TEST-{next(_numbers):06d}",
+        campaign=campaign,
+        enterprise=enterprise,
         state=RequestState.ELIGIBLE,
+        project_category=FundingRequest.ProjectCategory.WEBSITE,
+        project_title="Site vitrine",
         loan_amount=loan_amount,
         grant_amount=grant_amount,
         own_funds=own_funds,
@@ -77,15 +84,56 @@ def eligible_request(
         eligible_cost=cost,
         total_sources=cost,
     )
+
+
+def complete_request(campaign, *, loan: str = "12000", grant: str = "10000"):
+    """A draft with everything submission needs (``tests.factories.make_request``'s
+    content, with a reference that fits the column on every database)."""
+    enterprise = EnterpriseFactory()
+    applicant = UserFactory()
+    enterprise.representatives.add(applicant)
+    request = FundingRequest.objects.create(
+        reference=f"DEM-TEST-{next(_numbers):06d}",
+        campaign=campaign,
+        enterprise=enterprise,
+        created_by=applicant,
+        project_category=FundingRequest.ProjectCategory.ONLINE_SHOP,
+        project_title="Boutique en ligne",
+        activity_confirmed=True,
+        mandate_signed_by="Claire Martin, gérante",
+        mandate_signed_on=date.today(),
+    )
+    loan_amount, grant_amount = Decimal(loan), Decimal(grant)
+    cost = (loan_amount + grant_amount) * 2
+    set_financing_plan(
+        request,
+        actor=None,
+        uses=[PlanLine("intangible", "Boutique en ligne", cost)],
+        sources=[
+            PlanLine("grant", "Subvention FEDER", grant_amount),
+            PlanLine("loan", "Prêt bancaire", loan_amount),
+            PlanLine("own_funds", "Apport", cost - loan_amount - grant_amount),
+        ],
+    )
+    DeMinimisDeclaration.objects.create(
+        request=request, declared_by="Claire Martin", declared_on=date.today(), no_aid_received=True
+    )
+    SupplierQuote.objects.create(
+        request=request,
+        supplier_name="Atelier Web Creusois",
+        quote_date=date.today() - timedelta(days=20),
+        amount_excl_vat=cost,
+    )
+    for kind in ("kbis", "manager_id", "rib", "statutes", "tax_return"):
+        add_document(request, kind)
     request.refresh_from_db()
     return request
 
 
 def reviewed_request(campaign, *, officer, loan: str = "12000", grant: str = "10000"):
-    """A complete request (documents, plan, declarations) made eligible by the workflow."""
-    request = make_request(campaign=campaign, loan=Decimal(loan), grant=Decimal(grant))
-    applicant = request.enterprise.representatives.get()
-    perform(request, "submit", actor=applicant)
+    """A complete request made eligible by the workflow (submitted, reviewed)."""
+    request = complete_request(campaign, loan=loan, grant=grant)
+    perform(request, "submit", actor=request.created_by)
     perform(request, "start_review", actor=officer)
     return perform(request, "mark_eligible", actor=officer)
 
