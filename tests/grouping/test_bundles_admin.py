@@ -1,0 +1,58 @@
+"""The administration acts through the same services as every other interface."""
+
+import pytest
+from django.urls import reverse
+
+from grouping.models import Bundle, GroupingRun
+from tests.factories import UserFactory
+from tests.grouping.builders import bundle_of, campaign_with_policy, eligible_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def campaign():
+    campaign = campaign_with_policy()
+    campaign.pair = [eligible_request(campaign) for _ in range(2)]
+    return campaign
+
+
+def test_a_policy_action_simulates_the_grouping(admin_client, campaign):
+    response = admin_client.post(
+        reverse("admin:grouping_groupingpolicy_changelist"),
+        {"action": "simulate", "_selected_action": [campaign.grouping_policy.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert f"{campaign.reference} : 1 dossier(s), 2 demande(s) placée(s)" in response.text
+    assert GroupingRun.objects.get().dry_run
+    assert not Bundle.objects.exists()
+
+
+def test_a_bundle_action_seals_through_the_service(admin_client, campaign):
+    bundle = bundle_of(campaign, *campaign.pair)
+
+    admin_client.post(
+        reverse("admin:grouping_bundle_changelist"),
+        {"action": "do_seal_bundle", "_selected_action": [bundle.pk]},
+    )
+
+    bundle.refresh_from_db()
+    assert bundle.state == "sealed"
+    assert bundle.history.get().note == "Depuis l'administration (Sceller)."
+
+
+def test_the_bundle_page_shows_members_and_history(admin_client, campaign):
+    bundle = bundle_of(campaign, *campaign.pair)
+
+    response = admin_client.get(reverse("admin:grouping_bundle_change", args=[bundle.pk]))
+
+    assert response.status_code == 200
+    assert campaign.pair[0].reference in response.text
