@@ -19,3 +19,8 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Django's live server (browser tests) wraps the site in a media handler that cannot take
+# MEDIA_URL = None: give it an empty directory under a path no page links to. Uploaded
+# documents stay in the private storage above, served only by the checking view.
+MEDIA_URL = "/live-server-media-unused/"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="grappe-test-media-")
