@@ -341,14 +341,18 @@ def _greedy(loans: list[int], pool: list[int], q: PackParams) -> tuple[list[list
     loan order."""
     bins: list[list[int]] = []
     pool = list(pool)
+    skipped: list[int] = []
     while len(pool) >= q.m:
         chosen = _greedy_bundle(loans, pool, q)
         if chosen is None:
-            break
+            if q.U is None or sum(loans[i] for i in pool[: q.M]) < q.L:
+                break
+            skipped.append(pool.pop(0))  # too large to pair under the lender maximum
+            continue
         bins.append(sorted(pool[j] for j in chosen))
         taken = set(chosen)
         pool = [index for j, index in enumerate(pool) if j not in taken]
-    return bins, pool
+    return bins, sorted(skipped + pool)
 
 
 def _greedy_bundle(loans: list[int], pool: list[int], q: PackParams) -> list[int] | None:
