@@ -9,8 +9,13 @@ from workers.models import Job
 
 @job_task(Job.Kind.NOTIFY_TRANSITION)
 def notify_transition(job: Job, report) -> dict:
-    """E-mail the people concerned by one history row (the job's target), each once."""
-    return {"sent": notifications.notify_transition(job.target_id, job=job)}
+    """E-mail the people concerned by one history row (the job's target), each once, and
+    queue its webhook events (request.state_changed…), each once too."""
+    from webhooks.events import emit_for_transition
+
+    sent = notifications.notify_transition(job.target_id, job=job)
+    emit_for_transition(job.target_id)
+    return {"sent": sent}
 
 
 @shared_task(

@@ -30,6 +30,7 @@ _MEANING = {
     409: "Conflit : l'état a changé ou ne permet pas l'action maintenant.",
     422: "Refusé : raisons dans details (transition_refused), ou clé d'idempotence réutilisée.",
     429: "Trop de requêtes pour ce jeton (voir Retry-After).",
+    503: "Traitement indisponible pour le moment (job_unavailable).",
 }
 
 

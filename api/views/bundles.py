@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import access
+from api.errors import ApiError
 from api.filters import BundleFilter, filtered
 from api.idempotency import idempotent
 from api.permissions import FederationOnly, FunderOnly, TokenScope
@@ -30,6 +31,18 @@ TAG = ["Dossiers collectifs"]
 
 def _bundles(request):
     return access.bundles(request).select_related("campaign__federation", "funder")
+
+
+def _start(kind: str, target, user) -> Response:
+    try:
+        job = enqueue_job(kind, target, created_by=user)
+    except LookupError as exc:  # no worker task declared for this kind in this deployment
+        raise ApiError(
+            "Ce traitement n'est pas disponible pour le moment.",
+            code="job_unavailable",
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        ) from exc
+    return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class BundleList(generics.ListAPIView):
@@ -111,15 +124,14 @@ class DocumentBuild(APIView):
         description="Renvoie le travail de fond à suivre sur /api/v1/jobs/{id}/. Demander "
         "une construction déjà en cours renvoie ce même travail.",
         request=None,
-        responses={202: JobSerializer, **errors(409)},
+        responses={202: JobSerializer, **errors(503)},
     )
     def post(self, request, reference: str):
         return idempotent(self, request, lambda: self._build(request, reference))
 
     def _build(self, request, reference: str) -> Response:
         bundle = get_object_or_404(_bundles(request), reference=reference)
-        job = enqueue_job(Job.Kind.BUILD_DOCUMENTS, bundle, created_by=request.user)
-        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return _start(Job.Kind.BUILD_DOCUMENTS, bundle, request.user)
 
 
 class GroupingRun(APIView):
@@ -130,12 +142,11 @@ class GroupingRun(APIView):
         summary="Lancer le regroupement des demandes éligibles d'une campagne (fédérations)",
         description="Renvoie le travail de fond à suivre sur /api/v1/jobs/{id}/.",
         request=None,
-        responses={202: JobSerializer, **errors(409)},
+        responses={202: JobSerializer, **errors(503)},
     )
     def post(self, request, reference: str):
         return idempotent(self, request, lambda: self._run(request, reference))
 
     def _run(self, request, reference: str) -> Response:
         campaign = get_object_or_404(access.campaigns(request), reference=reference)
-        job = enqueue_job(Job.Kind.RUN_GROUPING, campaign, created_by=request.user)
-        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return _start(Job.Kind.RUN_GROUPING, campaign, request.user)

@@ -121,3 +121,15 @@ def other_bank(other_funder):
 @pytest.fixture
 def anonymous(db):
     return caller()
+
+
+@pytest.fixture
+def receiver(settings):
+    """A live receiver on 127.0.0.1, which webhooks may reach only in this fixture."""
+    from tests.api import receiver as live
+
+    settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+    found, server = live.start()
+    yield found
+    server.shutdown()
+    server.server_close()

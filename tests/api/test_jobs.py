@@ -1,0 +1,65 @@
+"""Federations start a grouping run or a document build, then follow the job."""
+
+import pytest
+
+from workers.models import Job, JobState
+
+pytestmark = pytest.mark.django_db
+
+
+class _NoWorker:
+    """Stands for the job kind's Celery task: the row is what these tests look at."""
+
+    sent: list = []
+
+    def apply_async(self, *args, **kwargs):
+        self.sent.append((args, kwargs))
+
+
+@pytest.fixture
+def no_worker(monkeypatch):
+    monkeypatch.setattr("workers.jobs.task_for", lambda kind: _NoWorker())
+
+
+def test_a_federation_starts_a_grouping_run_and_follows_it(fed, campaign, no_worker):
+    response = fed.post(f"/api/v1/campaigns/{campaign.reference}/grouping-runs/")
+
+    assert response.status_code == 202
+    job = Job.objects.get(pk=response.json()["id"])
+    assert (job.kind, job.target, job.created_by) == (
+        Job.Kind.RUN_GROUPING,
+        campaign,
+        fed.token.service_user,
+    )
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, progress_done=3, progress_total=12)
+    progress = fed.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert (progress["state"], progress["done"], progress["total"], progress["percent"]) == (
+        "running",
+        3,
+        12,
+        25,
+    )
+
+
+def test_asking_again_while_it_runs_returns_the_same_job(fed, campaign, no_worker):
+    first = fed.post(f"/api/v1/campaigns/{campaign.reference}/grouping-runs/").json()
+    second = fed.post(f"/api/v1/campaigns/{campaign.reference}/grouping-runs/").json()
+
+    assert first["id"] == second["id"]
+
+
+def test_funders_do_not_start_jobs(bank, campaign, no_worker):
+    response = bank.post(f"/api/v1/campaigns/{campaign.reference}/grouping-runs/")
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "federation_only"
+
+
+def test_another_federations_campaign_and_jobs_are_404(fed, other_fed, campaign, no_worker):
+    job = fed.post(f"/api/v1/campaigns/{campaign.reference}/grouping-runs/").json()
+
+    assert (
+        other_fed.post(f"/api/v1/campaigns/{campaign.reference}/grouping-runs/").status_code == 404
+    )
+    assert other_fed.get(f"/api/v1/jobs/{job['id']}/").status_code == 404
+    assert other_fed.post("/api/v1/bundles/DC-NONE/documents/").status_code == 404
