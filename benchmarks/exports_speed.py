@@ -74,7 +74,7 @@ def bundle(size: int, repeat: int) -> list[str]:
     documents = sample_documents(snapshot)
     lines = []
     g_pdf, g_pdf_mem, pdf = measure(lambda: render_dossier_pdf(snapshot), repeat)
-    b_pdf, _, _ = measure(lambda: bare_pdf(snapshot), repeat)
+    b_pdf, b_pdf_mem, _ = measure(lambda: bare_pdf(snapshot), repeat)
     g_xlsx, _, xlsx = measure(lambda: render_annex_xlsx(snapshot), repeat)
     b_xlsx, _, _ = measure(lambda: bare_xlsx(snapshot), repeat)
     g_zip, _, package = measure(
@@ -82,7 +82,12 @@ def bundle(size: int, repeat: int) -> list[str]:
     )
     b_zip, _, _ = measure(lambda: bare_zip(snapshot, documents, pdf, xlsx, BUILD_DATE), repeat)
     for name, grappe, bare, extra in (
-        ("PDF", g_pdf, b_pdf, f"{len(pdf) / 1e6:.1f} MB, peak +{mb(g_pdf_mem)}"),
+        (
+            "PDF",
+            g_pdf,
+            b_pdf,
+            f"{len(pdf) / 1e6:.1f} MB, peak +{mb(g_pdf_mem)} (bare +{mb(b_pdf_mem)})",
+        ),
         ("XLSX", g_xlsx, b_xlsx, f"{len(xlsx) / 1e6:.1f} MB"),
         ("ZIP", g_zip, b_zip, f"{len(package) / 1e6:.1f} MB"),
     ):

@@ -13,7 +13,7 @@ holds the pages in memory until it writes the file anyway).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -227,6 +227,8 @@ def numbered_canvas(*, footer: str, fingerprint: str, build_date: date) -> Calla
             self.setDateFormatter(lambda *_: created)
 
         def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+            # One string per page instead of thousands of small ones while we wait.
+            self._code = ["\n".join(self._code)]
             self._page_states.append(dict(self.__dict__))
             self._startPage()
 
@@ -276,8 +278,36 @@ PORTRAIT_WIDTH = PORTRAIT[0] - 2 * MARGIN
 LANDSCAPE_WIDTH = LANDSCAPE[0] - 2 * MARGIN
 
 
+class LazyStory(list):  # type: ignore[type-arg]
+    """A story that pulls its flowables from an iterator as the layout consumes them.
+
+    ReportLab's ``build()`` wants a list and deletes from its head: a 5 000-member story
+    built up front costs hundreds of MB, and every ``del story[0]`` shifts the whole list.
+    ReportLab checks ``len(story)`` before each flowable, so topping up there keeps only
+    ``ahead`` flowables in memory.
+    """
+
+    def __init__(self, source: Iterable[Flowable], ahead: int = 100) -> None:
+        super().__init__()
+        self._source: Iterator[Flowable] | None = iter(source)
+        self._ahead = ahead
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while self._source is not None and list.__len__(self) < self._ahead:
+            flowable = next(self._source, None)
+            if flowable is None:
+                self._source = None
+            else:
+                self.append(flowable)
+
+    def __len__(self) -> int:
+        self._top_up()
+        return list.__len__(self)
+
+
 def build_pdf(
-    story: list[Flowable],
+    story: Iterable[Flowable],
     *,
     title: str,
     author: str,
@@ -310,7 +340,7 @@ def build_pdf(
         ],
     )
     doc.build(
-        story,
+        LazyStory(story),
         canvasmaker=numbered_canvas(footer=footer, fingerprint=fingerprint, build_date=build_date),
     )
     return buffer.getvalue()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import chain
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
@@ -69,14 +70,15 @@ AMOUNT_COLUMNS = (7, 8, 9)
 def render_dossier_pdf(snapshot: DossierSnapshot) -> bytes:
     """Render the bank-facing PDF dossier of a collective file."""
     digest = fingerprint(snapshot)
-    story = [
-        *_cover(snapshot, digest),
-        *_summary(snapshot),
-        *_collective_plan(snapshot),
-        *_members_table(snapshot),
-        *_annexes(snapshot),
-        *_declarations(snapshot),
-    ]
+    # A generator: the layout pulls each part when it reaches it (see LazyStory).
+    story = chain(
+        _cover(snapshot, digest),
+        _summary(snapshot),
+        _collective_plan(snapshot),
+        _members_table(snapshot),
+        _annexes(snapshot),
+        _declarations(snapshot),
+    )
     return build_pdf(
         story,
         title=f"Dossier collectif {snapshot.reference}",
@@ -218,27 +220,27 @@ def _member_row(number: int, member: MemberSnapshot) -> list[object]:
     ]
 
 
-def _members_table(snapshot: DossierSnapshot) -> list[Flowable]:
+def _members_table(snapshot: DossierSnapshot) -> Iterator[Flowable]:
     total_mm = sum(width for _, width in MEMBER_COLUMNS)
     widths = [LANDSCAPE_WIDTH * width / total_mm for _, width in MEMBER_COLUMNS]
     header = [header for header, _ in MEMBER_COLUMNS]
-    story: list[Flowable] = [
-        NextPageTemplate("landscape"),
-        PageBreak(),
-        para("Membres du dossier", Styles.h1),
-    ]
+    yield NextPageTemplate("landscape")
+    yield PageBreak()
+    yield para("Membres du dossier", Styles.h1)
     members = snapshot.members
     for start in range(0, len(members), MEMBER_TABLE_ROWS):
         chunk = members[start : start + MEMBER_TABLE_ROWS]
         rows = [header] + [
             _member_row(start + offset + 1, member) for offset, member in enumerate(chunk)
         ]
-        if start + MEMBER_TABLE_ROWS >= len(members):
+        last = start + MEMBER_TABLE_ROWS >= len(members)
+        if last:
             totals = snapshot.totals
+            label = f"Total ({len(members)} membres)"
             rows.append(
                 [
                     "",
-                    f"Total ({len(members)} membres)",
+                    label,
                     "",
                     "",
                     "",
@@ -249,18 +251,10 @@ def _members_table(snapshot: DossierSnapshot) -> list[Flowable]:
                     amount(totals.loan),
                 ]
             )
-        story.append(
-            table(
-                rows,
-                widths,
-                right_columns=(0, 5, *AMOUNT_COLUMNS),
-                bold_last_row=start + MEMBER_TABLE_ROWS >= len(members),
-            )
-        )
+        yield table(rows, widths, right_columns=(0, 5, *AMOUNT_COLUMNS), bold_last_row=last)
     if not members:
-        story.append(para("Aucun membre.", Styles.body))
-    story.append(NextPageTemplate("portrait"))
-    return story
+        yield para("Aucun membre.", Styles.body)
+    yield NextPageTemplate("portrait")
 
 
 def _annexes(snapshot: DossierSnapshot) -> Iterator[Flowable]:
@@ -269,40 +263,44 @@ def _annexes(snapshot: DossierSnapshot) -> Iterator[Flowable]:
         yield from member_annex(number, member)
 
 
-def _declarations(snapshot: DossierSnapshot) -> list[Flowable]:
+def _declaration_row(number: int, member: MemberSnapshot) -> list[object]:
+    de_minimis, mandate = member.de_minimis, member.mandate
+    return [
+        str(number),
+        Paragraph(f"{escape(member.company_name)}<br/>SIRET {member.siret}", Styles.cell),
+        f"{member.sme_category} — {format_number(member.headcount, None)}\u00a0UTA",
+        f"Signée par {de_minimis.declared_by} le {format_date(de_minimis.declared_on)}",
+        f"Signé par {mandate.signed_by} ({mandate.signatory_role}) le "
+        f"{format_date(mandate.signed_on)}",
+    ]
+
+
+def _declarations(snapshot: DossierSnapshot) -> Iterator[Flowable]:
     w = PORTRAIT_WIDTH
     lead = snapshot.lead_partner.name
-    rows: list[list[object]] = [
-        ["N°", "Entreprise", "Déclaration PME", "Déclaration de minimis", "Mandat au chef de file"]
+    header = [
+        "N°",
+        "Entreprise",
+        "Déclaration PME",
+        "Déclaration de minimis",
+        "Mandat au chef de file",
     ]
-    for number, member in enumerate(snapshot.members, start=1):
-        de_minimis = member.de_minimis
-        mandate = member.mandate
-        rows.append(
-            [
-                str(number),
-                Paragraph(f"{escape(member.company_name)}<br/>SIRET {member.siret}", Styles.cell),
-                f"{member.sme_category} — {format_number(member.headcount, None)}\u00a0UTA",
-                f"Signée par {de_minimis.declared_by} le {format_date(de_minimis.declared_on)}",
-                f"Signé par {mandate.signed_by} ({mandate.signatory_role}) le "
-                f"{format_date(mandate.signed_on)}",
-            ]
-        )
-    story: list[Flowable] = [
-        PageBreak(),
-        para("Déclarations et mandats des membres", Styles.h1),
-        Paragraph(
-            "Chaque membre a déclaré sur l’honneur l’exactitude des informations de sa "
-            "demande, sa catégorie d’entreprise (recommandation 2003/361/CE) et les aides de "
-            "minimis reçues par l’entreprise unique sur la période de référence. Chaque "
-            f"membre a donné mandat à <b>{escape(lead)}</b> pour présenter sa demande au "
-            "sein du présent dossier collectif et en suivre l’instruction ; il reste seul "
-            "emprunteur et seul bénéficiaire de l’aide qui lui est attribuée.",
-            Styles.body,
-        ),
-        Spacer(1, 2 * mm),
-    ]
-    for start in range(0, max(len(rows) - 1, 1), MEMBER_TABLE_ROWS):
-        chunk = [rows[0], *rows[1 + start : 1 + start + MEMBER_TABLE_ROWS]]
-        story.append(table(chunk, (w * 0.06, w * 0.3, w * 0.2, w * 0.2, w * 0.24)))
-    return story
+    yield PageBreak()
+    yield para("Déclarations et mandats des membres", Styles.h1)
+    yield Paragraph(
+        "Chaque membre a déclaré sur l’honneur l’exactitude des informations de sa "
+        "demande, sa catégorie d’entreprise (recommandation 2003/361/CE) et les aides de "
+        "minimis reçues par l’entreprise unique sur la période de référence. Chaque "
+        f"membre a donné mandat à <b>{escape(lead)}</b> pour présenter sa demande au "
+        "sein du présent dossier collectif et en suivre l’instruction ; il reste seul "
+        "emprunteur et seul bénéficiaire de l’aide qui lui est attribuée.",
+        Styles.body,
+    )
+    yield Spacer(1, 2 * mm)
+    members = snapshot.members
+    for start in range(0, len(members), MEMBER_TABLE_ROWS):
+        chunk = members[start : start + MEMBER_TABLE_ROWS]
+        rows = [header] + [
+            _declaration_row(start + offset + 1, member) for offset, member in enumerate(chunk)
+        ]
+        yield table(rows, (w * 0.06, w * 0.3, w * 0.2, w * 0.2, w * 0.24))

@@ -2,7 +2,9 @@
 
 The same figures as the PDF dossier, as typed cells a bank can filter and sum: amounts are
 numbers with a euro number format, dates are dates, SIREN / SIRET / NAF / département
-codes are text (leading zeros and "2A" survive). Each sheet's columns are declared once,
+codes are string cells (leading zeros and "2A" survive). The table columns carry no "@"
+text format on top: every styled cell costs openpyxl's writer about 40 % more, and a
+string cell already keeps its zeros. Each sheet's columns are declared once,
 as an ordered tuple of :class:`Column` (header, value function, number format, width).
 
 Text cells coming from the applicants are neutralised against formula injection (OWASP
@@ -84,16 +86,16 @@ MEMBER_COLUMNS: tuple[Column[tuple[int, MemberSnapshot]], ...] = (
     Column("N°", lambda r: r[0], INTEGER, 6),
     Column("Référence de la demande", lambda r: r[1].request_reference, None, 18),
     Column("Entreprise", lambda r: r[1].company_name, None, 36),
-    Column("SIREN", lambda r: r[1].siren, TEXT, 12),
-    Column("SIRET", lambda r: r[1].siret, TEXT, 16),
+    Column("SIREN", lambda r: r[1].siren, None, 12),
+    Column("SIRET", lambda r: r[1].siret, None, 16),
     Column("Forme juridique", lambda r: r[1].legal_form, None, 16),
     Column("Date de création", lambda r: r[1].created_on, DATE, 12),
-    Column("Code NAF", lambda r: r[1].naf_code, TEXT, 9),
+    Column("Code NAF", lambda r: r[1].naf_code, None, 9),
     Column("Activité (NAF)", lambda r: r[1].naf_label, None, 32),
-    Column("Code NAFA", lambda r: r[1].nafa_code, TEXT, 10),
-    Column("Code département", lambda r: r[1].departement_code, TEXT, 8),
+    Column("Code NAFA", lambda r: r[1].nafa_code, None, 10),
+    Column("Code département", lambda r: r[1].departement_code, None, 8),
     Column("Département", lambda r: r[1].departement_name, None, 16),
-    Column("Code région", lambda r: r[1].region_code, TEXT, 8),
+    Column("Code région", lambda r: r[1].region_code, None, 8),
     Column("Région", lambda r: r[1].region_name, None, 20),
     Column("Effectif (UTA)", lambda r: r[1].headcount, DECIMAL, 10),
     Column("Catégorie d’entreprise", lambda r: r[1].sme_category, None, 20),
@@ -118,7 +120,7 @@ MEMBER_COLUMNS: tuple[Column[tuple[int, MemberSnapshot]], ...] = (
 
 PLAN_COLUMNS: tuple[Column[tuple[MemberSnapshot, str, PlanLine]], ...] = (
     Column("Référence de la demande", lambda r: r[0].request_reference, None, 18),
-    Column("SIRET", lambda r: r[0].siret, TEXT, 16),
+    Column("SIRET", lambda r: r[0].siret, None, 16),
     Column("Entreprise", lambda r: r[0].company_name, None, 36),
     Column("Nature", lambda r: r[1], None, 12),
     Column("Poste", lambda r: r[2].label, None, 48),
@@ -126,17 +128,17 @@ PLAN_COLUMNS: tuple[Column[tuple[MemberSnapshot, str, PlanLine]], ...] = (
 )
 QUOTE_COLUMNS: tuple[Column[tuple[MemberSnapshot, SupplierQuote]], ...] = (
     Column("Référence de la demande", lambda r: r[0].request_reference, None, 18),
-    Column("SIRET", lambda r: r[0].siret, TEXT, 16),
+    Column("SIRET", lambda r: r[0].siret, None, 16),
     Column("Entreprise", lambda r: r[0].company_name, None, 36),
     Column("Fournisseur", lambda r: r[1].supplier, None, 30),
-    Column("SIRET du fournisseur", lambda r: r[1].siret, TEXT, 16),
+    Column("SIRET du fournisseur", lambda r: r[1].siret, None, 16),
     Column("Date du devis", lambda r: r[1].quoted_on, DATE, 12),
     Column("Objet", lambda r: r[1].description, None, 30),
     Column("Montant HT", lambda r: r[1].amount_excl_vat, AMOUNT, 14),
 )
 AID_COLUMNS: tuple[Column[tuple[MemberSnapshot, PriorAid]], ...] = (
     Column("Référence de la demande", lambda r: r[0].request_reference, None, 18),
-    Column("SIRET", lambda r: r[0].siret, TEXT, 16),
+    Column("SIRET", lambda r: r[0].siret, None, 16),
     Column("Entreprise", lambda r: r[0].company_name, None, 36),
     Column("Organisme", lambda r: r[1].granting_body, None, 30),
     Column("Régime", lambda r: r[1].regulation, None, 26),
@@ -145,14 +147,14 @@ AID_COLUMNS: tuple[Column[tuple[MemberSnapshot, PriorAid]], ...] = (
 )
 DOCUMENT_COLUMNS: tuple[Column[tuple[MemberSnapshot, SupportingDocument]], ...] = (
     Column("Référence de la demande", lambda r: r[0].request_reference, None, 18),
-    Column("SIRET", lambda r: r[0].siret, TEXT, 16),
+    Column("SIRET", lambda r: r[0].siret, None, 16),
     Column("Entreprise", lambda r: r[0].company_name, None, 36),
     Column("Pièce", lambda r: r[1].kind, None, 26),
     Column("Fichier", lambda r: r[1].filename, None, 30),
     Column("Émise le", lambda r: r[1].issued_on, DATE, 12),
     Column("Valable jusqu’au", lambda r: r[1].expires_on, DATE, 12),
     Column("Taille (octets)", lambda r: r[1].size, INTEGER, 12),
-    Column("SHA-256", lambda r: r[1].sha256, TEXT, 66),
+    Column("SHA-256", lambda r: r[1].sha256, None, 66),
 )
 
 

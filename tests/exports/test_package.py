@@ -1,9 +1,12 @@
 import hashlib
 import io
 import json
+import unicodedata
 import zipfile
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from exports.package import render_package, safe_component, verify_package
 from exports.snapshot import fingerprint
@@ -146,3 +149,22 @@ def test_a_corrupted_archive_or_manifest_is_reported(package, tmp_path):
 
 def test_two_builds_are_byte_identical(snapshot, package):
     assert render_package(snapshot, sample_documents(snapshot)) == package
+
+
+@given(st.text(max_size=300))
+def test_any_name_becomes_one_safe_path_component(raw):
+    safe = safe_component(raw)
+    assert safe and len(safe) <= 100
+    assert "/" not in safe and "\\" not in safe
+    assert safe not in (".", "..") and not safe.startswith(".")
+    assert all(unicodedata.category(char) not in ("Cc", "Cf") for char in safe)
+    assert unicodedata.normalize("NFC", safe) == safe
+
+
+def test_a_corrupted_entry_is_caught(package):
+    data = bytearray(package)
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        info = archive.getinfo("dossier.pdf")
+    data[info.header_offset + 30 + len(info.filename.encode()) + 200] ^= 0xFF
+    problems = verify_package(bytes(data))
+    assert any(problem.startswith("dossier.pdf") for problem in problems)

@@ -1,4 +1,5 @@
 import io
+import zipfile
 from datetime import datetime
 from decimal import Decimal
 
@@ -6,7 +7,7 @@ import openpyxl
 import pytest
 
 from exports.snapshot import fingerprint
-from exports.xlsx_annex import MEMBER_COLUMNS, neutralise, render_annex_xlsx
+from exports.xlsx_annex import MEMBER_COLUMNS, neutralise, render_annex_xlsx, render_rows_xlsx
 from tests.exports.sample import INJECTION, sample_dossier
 
 
@@ -106,3 +107,18 @@ def test_two_builds_are_byte_identical(snapshot):
 def test_document_properties_carry_the_build_date(workbook, snapshot):
     assert workbook.properties.created.date() == snapshot.build_date
     assert workbook.properties.modified.date() == snapshot.build_date
+
+
+def test_a_streamed_sheet_takes_any_iterable_and_stays_deterministic(snapshot):
+    members = lambda: ((number, member) for number, member in enumerate(snapshot.members, 1))  # noqa: E731
+    first = render_rows_xlsx("Membres", MEMBER_COLUMNS, members(), day=snapshot.build_date)
+    assert render_rows_xlsx("Membres", MEMBER_COLUMNS, members(), day=snapshot.build_date) == first
+    sheet = openpyxl.load_workbook(io.BytesIO(first))["Membres"]
+    assert sheet.max_row == 1 + len(snapshot.members)
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_zip_entries_carry_the_build_date_not_the_clock(snapshot):
+    with zipfile.ZipFile(io.BytesIO(render_annex_xlsx(snapshot))) as archive:
+        stamps = {info.date_time[:3] for info in archive.infolist()}
+    assert stamps == {(2026, 11, 23)}
