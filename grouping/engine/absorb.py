@@ -74,13 +74,10 @@ def absorb_leftovers(
     origin: dict[int, Key],
     parents: list[dict[Key, Key]],
     q: PackParams,
-) -> dict[Key, int]:
-    """Move leftovers (per widest key) into bundles; updates both in place.
-
-    Returns the number of bundles in each widest group that has leftovers.
-    """
+) -> None:
+    """Move leftovers (per widest key) into bundles; updates both in place."""
     last = len(parents)
-    widest = _widest_keys(parents)
+    widest = widest_keys(parents)
 
     def chain(key: Key, level: int) -> list[Key]:
         keys = [key]
@@ -101,6 +98,10 @@ def absorb_leftovers(
         if not group_bins:
             continue
         group_bins.sort(key=lambda b: (len(b[2]), b[0], b[1], min(item[1] for item in b[2])))
+        if last:  # bundles may widen or dissolve below: remember their members' step-0 key
+            for bin_ in group_bins:
+                if bin_[0] == 0:
+                    origin.update(dict.fromkeys([item[1] for item in bin_[2]], bin_[1]))
         items = leftovers[top]
         chains = {item[1]: chain(origin[item[1]], 0) if last else [top] for item in items}
         items = _join(items, group_bins, chains, chain, last, q, widen=False)
@@ -117,7 +118,6 @@ def absorb_leftovers(
             bins.extend(created)
         leftovers[top] = items
     bins[:] = [bin_ for bin_ in bins if bin_[0] >= 0]
-    return {top: sum(b[0] >= 0 for b in group_bins) for top, group_bins in per_group.items()}
 
 
 def _join(
@@ -270,7 +270,7 @@ def _repack(
     created: list[Bin] = []
     while remaining:
         live = [bin_ for bin_ in group_bins if bin_[0] >= 0]
-        live.sort(key=lambda b: (-b[0], -max(item[0] for item in b[2]), b[1], len(b[2])))
+        live.sort(key=lambda b: (-b[3], -b[0], b[1], len(b[2])))
         improved = False
         for size in _REPACK_SIZES:
             chosen = live[:size]
@@ -317,7 +317,7 @@ def _narrowest(
     raise AssertionError("members of one widest group always share the widest key")
 
 
-def _widest_keys(parents: list[dict[Key, Key]]) -> list[dict[Key, Key]]:
+def widest_keys(parents: list[dict[Key, Key]]) -> list[dict[Key, Key]]:
     """For each step but the last, the map from a key to its widest-step key."""
     widest: list[dict[Key, Key]] = [{} for _ in parents]
     for level in range(len(parents) - 1, -1, -1):

@@ -34,7 +34,7 @@ Item = tuple[int, int, int]  # (loan, request_id, grant)
 _loan_of = itemgetter(0)
 Packed = tuple[list[Item], int]  # (members, loan total)
 
-_MAX_P_ATTEMPTS = 6
+_GREEDY_LIMIT = 5_000  # the large-with-small greedy is quadratic: only on small pools
 _REPAIR_BUDGET = 400_000  # rough count of pair checks allowed in one repair pass
 
 
@@ -116,40 +116,55 @@ def pack(items: list[Item], q: PackParams) -> tuple[list[Packed], list[Item]]:
         return [], items
     loans = list(map(_loan_of, items))
     k_lo, k_hi = _full_k_range(loans, q)
-    p = n
-    prefixes = None
-    if k_lo > k_hi:
-        prefixes = _Prefixes(loans, q)
-        p = group_bound(loans, q)
-        if p == 0:
-            return [], items
+    if k_lo <= k_hi:  # the common case: everybody fits
+        packed, failed = _deal(items, loans, n, k_lo, k_hi, q)
+        if packed is not None:
+            return packed, []
+    prefixes = _Prefixes(loans, q)
+    bound = group_bound(loans, q)
+    if bound == 0:
+        return [], items
+
+    def attempt(p: int) -> tuple[list[Packed] | None, list[list[int]]]:
         k_lo, k_hi = prefixes.k_range(p, q)
+        if k_lo > k_hi:
+            return None, []
+        return _deal(items, loans, p, k_lo, k_hi, q)
 
-    last_bins: list[list[int]] = []
-    attempts = 0
-    while p >= q.m and attempts < _MAX_P_ATTEMPTS:
-        if k_lo <= k_hi:
-            attempts += 1
-            packed, last_bins = _deal(items, loans, p, k_lo, k_hi, q)
+    best_p, best = 0, None
+    failed: list[list[int]] = []
+    if bound < n:
+        best, failed = attempt(bound)
+        best_p = bound if best is not None else 0
+    if best is None:
+        # Binary search on how many of the largest loans to pack: packing the p
+        # largest gets easier as p shrinks (up to the member floor and cap parity).
+        low, high = 0, bound - 1
+        while low < high:
+            p = (low + high + 1) // 2
+            while p > low and prefixes.k_range(p, q)[0] > prefixes.k_range(p, q)[1]:
+                p -= 1
+            if p <= low:
+                high = (low + high + 1) // 2 - 1
+                continue
+            packed, tried = attempt(p)
             if packed is not None:
-                return _keep_large_leftovers(packed, items[p:], q)
-        p -= 1
-        if p >= q.m:
-            if prefixes is None:
-                prefixes = _Prefixes(loans, q)
-            k_lo, k_hi = prefixes.k_range(p, q)
-
-    # Fallback: keep the valid bundles of the last attempt, greedily pack the rest.
-    kept: list[list[int]] = []
-    used: set[int] = set()
-    for bin_ in last_bins:
-        if _valid(sum(loans[i] for i in bin_), len(bin_), q):
-            kept.append(bin_)
-            used.update(bin_)
-    rest = [i for i in range(n) if i not in used]
-    extra, rest = _greedy(loans, rest, q)
-    result = _packed(items, loans, kept + extra)
-    return _keep_large_leftovers(result, [items[i] for i in rest], q)
+                best_p, best, low = p, packed, p
+            else:
+                failed = failed or tried
+                high = p - 1
+    if best is None:
+        # Nothing packs cleanly: keep the valid bundles of a failed attempt.
+        kept = [b for b in failed if _valid(sum(loans[i] for i in b), len(b), q)]
+        used = {i for b in kept for i in b}
+        best = _packed(items, loans, kept)
+        rest = [i for i in range(n) if i not in used]
+    else:
+        rest = list(range(best_p, n))
+    if len(rest) <= _GREEDY_LIMIT:
+        extra, rest = _greedy(loans, rest, q)
+        best = best + _packed(items, loans, extra)
+    return _keep_large_leftovers(best, [items[i] for i in rest], q)
 
 
 def _keep_large_leftovers(

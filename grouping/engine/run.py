@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
-from .absorb import absorb_leftovers
 from .keys import Atom, Key, LadderPlan
-from .packing import Item, PackParams, group_bound, pack
+from .ladder import ladder_pass, settle
+from .packing import Item, PackParams, group_bound
 from .text import (
     DescribeKey,
     describe_key_codes,
@@ -169,34 +169,11 @@ def _group(
     q = pack_params(policy)
     prepared = prepare(candidates, policy)
     parents = prepared.parents
-    last = len(policy.ladder) - 1
 
-    bins: list[list] = []  # [level, key, members, loan total]
-    origin: dict[int, Key] = {}
-    leftovers: dict[Key, list[Item]] = {}
-    pool = prepared.groups
-    for level in range(last + 1):
-        wider: dict[Key, list[Item]] = defaultdict(list)
-        for key, items in pool.items():
-            if level:
-                items.sort(reverse=True)
-            packed, rest = pack(items, q)
-            for members, loan_total in packed:
-                bins.append([level, key, members, loan_total])
-            if not rest:
-                continue
-            if level == 0 and last > 0:
-                origin.update(dict.fromkeys([item[1] for item in rest], key))
-            if level < last:
-                wider[parents[level][key]].extend(rest)
-            else:
-                leftovers[key] = rest
-        pool = wider
-
+    bins, leftovers, origin = ladder_pass(prepared.groups, parents, q)
+    bundles_here = settle(bins, leftovers, origin, parents, q)
     unplaced = prepared.rejected
-    if leftovers:
-        bundles_here = absorb_leftovers(bins, leftovers, origin, parents, q)
-        unplaced += _explain_leftovers(leftovers, bundles_here, policy, describe)
+    unplaced += _explain_leftovers(leftovers, bundles_here, policy, describe)
 
     bundles = [
         ProposedBundle(
@@ -231,7 +208,7 @@ def _explain_leftovers(
             place=describe(trade, territory, key),
             count=count,
             loan_total=loan_total,
-            bundles_here=bundles_per_group[key],
+            bundles_here=bundles_per_group.get(key, 0),
             policy=policy,
         )
         unplaced.extend(Unplaced(item[1], code, reason) for item in items)
