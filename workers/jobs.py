@@ -302,7 +302,8 @@ def run_job(job_id: int, work: Work, *, heartbeat: bool = False) -> Job | None:
         with _Heartbeat(job.pk, attempt) if heartbeat else _NoHeartbeat():
             result = work(job, progress)
     except TRANSIENT_ERRORS as exc:
-        connection.close_if_unusable_or_obsolete()
+        if not connection.in_atomic_block:  # eager, inside a caller's transaction: keep it
+            connection.close_if_unusable_or_obsolete()  # a broken connection, reopened
         if attempt >= settings.JOB_MAX_ATTEMPTS:
             _fail(job, attempt, f"Échec après {attempt} tentatives : {_describe(exc)}")
         else:
