@@ -4,6 +4,8 @@ every answer matches the description."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks as st_checks
 
@@ -56,7 +58,19 @@ def offline_webhooks(settings, monkeypatch):
 
 
 @pytest.fixture
-def fed_token(campaign, settings, offline_webhooks):
+def keep_test_connection():
+    """Requests go straight to the WSGI application, not through Django's test client:
+    stop it closing the test's database connection (in a transaction) after each one,
+    as the test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fed_token(campaign, settings, offline_webhooks, keep_test_connection):
     settings.API_RATE_LIMIT = "100000/minute"  # the throttle has its own test
     make_request(campaign=campaign, complete=False)
     _, raw = issue_token(organisation=campaign.federation, name="Fuzz", scopes=["write"])
