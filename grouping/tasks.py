@@ -1,0 +1,23 @@
+"""Celery tasks of the grouping app: thin adapters over grouping.runs (STYLE rule 5)."""
+
+from dossiers.workflow import WorkflowError
+from grouping.runs import run_grouping
+from workers.jobs import JobError, job_task
+from workers.models import Job
+
+
+@job_task(Job.Kind.RUN_GROUPING)
+def run_campaign_grouping(job: Job, report) -> dict:
+    """Group the eligible requests of the job's campaign, on behalf of who asked."""
+    report(0, 1)
+    try:
+        result = run_grouping(job.target, actor=job.created_by)
+    except WorkflowError as refused:
+        # Refused, forbidden, overtaken by another writer: the person who asked reads why.
+        raise JobError(" ".join([refused.message, *refused.problems])) from refused
+    report(1, 1)
+    return {
+        "run": result.run.pk,
+        "bundles": list(result.references),
+        "unplaced": len(result.unplaced),
+    }
