@@ -63,3 +63,25 @@ def test_another_federations_campaign_and_jobs_are_404(fed, other_fed, campaign,
     )
     assert other_fed.get(f"/api/v1/jobs/{job['id']}/").status_code == 404
     assert other_fed.post("/api/v1/bundles/DC-NONE/documents/").status_code == 404
+
+
+def test_a_grouping_run_started_through_the_api_proposes_bundles(
+    django_capture_on_commit_callbacks,
+):
+    from api.tokens import issue_token
+    from tests.api.conftest import caller
+    from tests.grouping.builders import campaign_with_policy, eligible_request
+
+    campaign = campaign_with_policy()
+    for _ in range(2):
+        eligible_request(campaign)
+    lead = caller(issue_token(organisation=campaign.federation, name="SI", scopes=["write"]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = lead.post(f"/api/v1/campaigns/{campaign.reference}/grouping-runs/").json()
+
+    done = lead.get(f"/api/v1/jobs/{started['id']}/").json()
+    assert (done["state"], done["percent"]) == ("done", 100)
+    [reference] = done["result"]["bundles"]
+    bundle = lead.get(f"/api/v1/bundles/{reference}/").json()
+    assert (bundle["state"], bundle["member_count"]) == ("draft", 2)

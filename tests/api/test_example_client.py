@@ -1,0 +1,47 @@
+"""The documented example client works against a running server."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from api.tokens import issue_token
+from dossiers.models import FundingRequest
+from grouping.bundles import mark_ready, seal_bundle, submit_bundle
+from tests.grouping.builders import bundle_of, campaign_with_policy, officer_of, reviewed_request
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SCRIPT = Path(settings.BASE_DIR) / "docs" / "examples" / "funder_client.py"
+
+
+def load_client_module():
+    spec = importlib.util.spec_from_file_location("funder_client", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_example_client_lists_bundles_and_posts_a_decision(live_server, capsys, monkeypatch):
+    campaign = campaign_with_policy()
+    officer = officer_of(campaign)
+    requests_ = [reviewed_request(campaign, officer=officer) for _ in range(2)]
+    bundle = seal_bundle(bundle_of(campaign, *requests_), actor=officer)
+    mark_ready(bundle, actor=None)
+    submit_bundle(bundle, actor=officer)
+    _, raw = issue_token(organisation=bundle.funder, name="Client", scopes=["write"])
+    monkeypatch.setenv("GRAPPE_URL", live_server.url)
+    monkeypatch.setenv("GRAPPE_TOKEN", raw)
+    client = load_client_module()
+    member = bundle.members.select_related("request").order_by("request_id").first()
+
+    assert client.main(["list", "--state", "submitted"]) == 0
+    assert bundle.reference in capsys.readouterr().out
+    assert client.main(["decide", bundle.reference, member.request.reference, "--approve"]) == 0
+    assert "approved" in capsys.readouterr().out
+    assert FundingRequest.objects.get(pk=member.request_id).state == "approved"
+    # A refusal is printed with its reasons, in the API's error shape.
+    other = bundle.members.exclude(pk=member.pk).select_related("request").get()
+    assert client.main(["decide", bundle.reference, other.request.reference, "--decline"]) == 1
+    assert "transition_refused" in capsys.readouterr().err
