@@ -17,5 +17,9 @@ class JobDetail(APIView):
         responses={200: JobSerializer, **errors()},
     )
     def get(self, request, pk: int):
-        job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+        jobs = Job.objects.visible_to(request.user)
+        if request.auth.campaigns.exists():
+            # A token limited to some campaigns follows only the jobs it started itself.
+            jobs = jobs.filter(created_by=request.user)
+        job = get_object_or_404(jobs, pk=pk)
         return Response(JobSerializer(job).data)

@@ -85,3 +85,20 @@ def test_a_grouping_run_started_through_the_api_proposes_bundles(
     [reference] = done["result"]["bundles"]
     bundle = lead.get(f"/api/v1/bundles/{reference}/").json()
     assert (bundle["state"], bundle["member_count"]) == ("draft", 2)
+
+
+def test_a_campaign_restricted_token_follows_only_its_own_jobs(
+    fed, federation, campaign, no_worker
+):
+    from api.tokens import issue_token
+    from tests.api.conftest import caller
+
+    restricted = caller(
+        issue_token(
+            organisation=federation, name="Campagne", scopes=["write"], campaigns=[campaign]
+        )
+    )
+    colleagues = fed.post(f"/api/v1/campaigns/{campaign.reference}/grouping-runs/").json()
+
+    assert restricted.get(f"/api/v1/jobs/{colleagues['id']}/").status_code == 404
+    assert fed.get(f"/api/v1/jobs/{colleagues['id']}/").status_code == 200
