@@ -5,9 +5,11 @@
 
 For each bundle size: the PDF dossier, the XLSX annex and the ZIP package (from the
 rendered PDF and XLSX), each timed for Grappe and for the bare script of the same content
-(``exports_bare.py``) in the same run, with the ratio Grappe / bare and the time per
-member. Then one streamed XLSX sheet of N member rows: rows per second and peak memory
-growth (peak RSS over the RSS before the run; the input rows are generated lazily).
+(``exports_bare.py``) in the same run, runs interleaved and the best kept, with the ratio
+Grappe / bare and the time per member. Then one streamed XLSX sheet of N member rows:
+rows per second and peak memory growth (peak RSS over the RSS before the run; the input
+rows are generated lazily). Times are CPU seconds of this process (``time.process_time``),
+which other processes on a shared machine disturb far less than wall-clock time.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import contextlib
 import dataclasses
 import gc
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -48,21 +51,34 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (Linux >= 4.0)
 
 
-def measure(function: Callable[[], Any], repeat: int = 1) -> tuple[float, int, Any]:
-    """Best seconds of ``repeat`` runs, peak RSS growth in bytes, the result of ``function()``.
+def _run(function: Callable[[], Any]) -> tuple[float, int, Any]:
+    gc.collect()
+    _reset_peak()
+    before = _status("VmRSS")
+    # CPU time of this process: a shared machine's other load barely moves it.
+    start = time.process_time()
+    result = function()
+    elapsed = time.process_time() - start
+    return elapsed, max(_status("VmHWM") - before, 0), result
 
-    The best run is the least disturbed by other processes on a shared machine.
+
+def compare(
+    grappe: Callable[[], Any], bare: Callable[[], Any], repeat: int = 1
+) -> tuple[float, int, Any, float, int]:
+    """Grappe's and the bare script's best time and peak RSS growth, runs interleaved.
+
+    Alternating the two and keeping each one's best run spreads the noise of a shared
+    machine over both sides. Returns (grappe s, grappe peak, grappe result, bare s, bare peak).
     """
-    best, peak, result = float("inf"), 0, None
+    g_best = b_best = float("inf")
+    g_peak = b_peak = 0
+    result = None
     for _ in range(repeat):
-        gc.collect()
-        _reset_peak()
-        before = _status("VmRSS")
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-        peak = max(peak, _status("VmHWM") - before)
-    return best, peak, result
+        elapsed, peak, result = _run(grappe)
+        g_best, g_peak = min(g_best, elapsed), max(g_peak, peak)
+        elapsed, peak, _ = _run(bare)
+        b_best, b_peak = min(b_best, elapsed), max(b_peak, peak)
+    return g_best, g_peak, result, b_best, b_peak
 
 
 def mb(size: int) -> str:
@@ -73,14 +89,17 @@ def bundle(size: int, repeat: int) -> list[str]:
     snapshot = sample_dossier(size)
     documents = sample_documents(snapshot)
     lines = []
-    g_pdf, g_pdf_mem, pdf = measure(lambda: render_dossier_pdf(snapshot), repeat)
-    b_pdf, b_pdf_mem, _ = measure(lambda: bare_pdf(snapshot), repeat)
-    g_xlsx, _, xlsx = measure(lambda: render_annex_xlsx(snapshot), repeat)
-    b_xlsx, _, _ = measure(lambda: bare_xlsx(snapshot), repeat)
-    g_zip, _, package = measure(
-        lambda: render_package(snapshot, documents, dossier_pdf=pdf, annex_xlsx=xlsx), repeat
+    g_pdf, g_pdf_mem, pdf, b_pdf, b_pdf_mem = compare(
+        lambda: render_dossier_pdf(snapshot), lambda: bare_pdf(snapshot), repeat
     )
-    b_zip, _, _ = measure(lambda: bare_zip(snapshot, documents, pdf, xlsx, BUILD_DATE), repeat)
+    g_xlsx, _, xlsx, b_xlsx, _ = compare(
+        lambda: render_annex_xlsx(snapshot), lambda: bare_xlsx(snapshot), repeat
+    )
+    g_zip, _, package, b_zip, _ = compare(
+        lambda: render_package(snapshot, documents, dossier_pdf=pdf, annex_xlsx=xlsx),
+        lambda: bare_zip(snapshot, documents, pdf, xlsx, BUILD_DATE),
+        repeat,
+    )
     for name, grappe, bare, extra in (
         (
             "PDF",
@@ -120,16 +139,23 @@ def lazy_members(count: int) -> Iterator[tuple[int, MemberSnapshot]]:
 
 
 def rows(count: int) -> list[str]:
-    g_time, g_mem, g_bytes = measure(
-        lambda: render_rows_xlsx("Membres", MEMBER_COLUMNS, lazy_members(count), day=BUILD_DATE)
+    g_time, g_mem, g_bytes, b_time, b_mem = compare(
+        lambda: render_rows_xlsx("Membres", MEMBER_COLUMNS, lazy_members(count), day=BUILD_DATE),
+        lambda: bare_rows_xlsx(lazy_members(count)),
     )
-    b_time, b_mem, _ = measure(lambda: bare_rows_xlsx(lazy_members(count)))
     return [
         f"| Grappe | {count} | {g_time:.1f} s | {count / g_time:,.0f} | +{mb(g_mem)} "
         f"| {len(g_bytes) / 1e6:.1f} MB |",
         f"| bare openpyxl | {count} | {b_time:.1f} s | {count / b_time:,.0f} | +{mb(b_mem)} | |",
         f"Grappe / bare: {g_time / b_time:.2f}×",
     ]
+
+
+def load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
 
 
 def main() -> None:
@@ -140,6 +166,7 @@ def main() -> None:
         "--repeat", type=int, default=3, help="runs per measure below 1 000 members (best kept)"
     )
     args = parser.parse_args()
+    print(f"load average at start: {load()} (cores: {os.cpu_count()})")
     print("| members | document | Grappe | bare | ratio | Grappe per member | output |")
     print("|---:|---|---:|---:|---:|---:|---|")
     for size in (int(value) for value in args.sizes.split(",")):
@@ -152,6 +179,7 @@ def main() -> None:
         print("|---|---:|---:|---:|---:|---:|")
         for line in rows(args.rows):
             print(line, flush=True)
+    print(f"load average at end: {load()}")
 
 
 if __name__ == "__main__":
