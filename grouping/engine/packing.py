@@ -27,7 +27,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, insort
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import itemgetter
 
 Item = tuple[int, int, int]  # (loan, request_id, grant)
@@ -83,14 +83,27 @@ def _full_k_range(loans: list[int], q: PackParams) -> tuple[int, int]:
     return _k_range(len(loans), capped, total, q)
 
 
-def group_bound(loans: list[int], q: PackParams) -> int:
-    """Most requests of one group (loans sorted descending) any packing can place."""
+def group_bound(loans: list[int], q: PackParams, *, presorted: bool = True) -> int:
+    """Most requests of one group any packing can place.
+
+    ``loans`` must be sorted descending unless ``presorted`` is False; then they are
+    sorted only when the whole group cannot be placed (the common case needs no sort).
+    """
     n = len(loans)
     if n < q.m:
         return 0
-    k_lo, k_hi = _full_k_range(loans, q)
+    if presorted:
+        k_lo, k_hi = _full_k_range(loans, q)
+    else:
+        total = sum(loans)
+        capped = total
+        if q.L > 0 and max(loans) > q.L:
+            capped = sum(map(min, loans, repeat(q.L)))
+        k_lo, k_hi = _k_range(n, capped, total, q)
     if k_lo <= k_hi:
         return n
+    if not presorted:
+        loans = sorted(loans, reverse=True)
     prefixes = _Prefixes(loans, q)
     for p in range(n - 1, q.m - 1, -1):
         k_lo, k_hi = prefixes.k_range(p, q)

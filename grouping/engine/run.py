@@ -33,6 +33,7 @@ _item_of = attrgetter("loan", "request_id", "grant")
 _loan_of = itemgetter(0)
 _id_of = itemgetter(1)
 _grant_of = itemgetter(2)
+_row_order = itemgetter(0, 1, 2)
 
 
 def pack_params(policy: Policy) -> PackParams:
@@ -70,29 +71,35 @@ def prepare(candidates: Sequence[Candidate], policy: Policy) -> Prepared:
 
     plan = LadderPlan(policy.ladder)
     atoms: dict[Atom, list[Item]] = defaultdict(list)
+    refused: list[Item] = []
+    cap = policy.grant_cap
     for atom, item in zip(map(plan.atom_getter(), candidates), items, strict=True):
-        atoms[atom].append(item)
+        if item[2] > cap:
+            refused.append(item)
+        else:
+            atoms[atom].append(item)
     del items
     keys, parents = plan.step_keys(atoms)
     groups = groups_at(keys[0], atoms)
     del atoms
 
-    rejected: list[Unplaced] = []
-    reasons: dict[tuple[int, int], tuple[UnplacedCode, str]] = {}
     for key, group_items in groups.items():
         group_items.sort(reverse=True)
-        eligible, refused = _split_eligible(group_items, policy)
-        if refused:
+        eligible, out_of_band = _split_eligible(group_items, policy)
+        if out_of_band:
             groups[key] = eligible
-            for loan, request_id, grant in refused:
-                if (loan, grant) not in reasons:
-                    reasons[loan, grant] = _rejection(loan, grant, policy)
-                rejected.append(Unplaced(request_id, *reasons[loan, grant]))
+            refused += out_of_band
+    rejected: list[Unplaced] = []
+    reasons: dict[tuple[int, int], tuple[UnplacedCode, str]] = {}
+    for loan, request_id, grant in refused:
+        if (loan, grant) not in reasons:
+            reasons[loan, grant] = _rejection(loan, grant, policy)
+        rejected.append(Unplaced(request_id, *reasons[loan, grant]))
     return Prepared(rejected, {key: items for key, items in groups.items() if items}, parents)
 
 
 def _split_eligible(items: list[Item], policy: Policy) -> tuple[list[Item], list[Item]]:
-    """(eligible, refused) for one group sorted by loan, descending."""
+    """(eligible, out of band) for one group sorted by loan, descending."""
     high = policy.loan_max
     if policy.lender_maximum is not None:
         high = min(high, policy.lender_maximum)
@@ -102,12 +109,7 @@ def _split_eligible(items: list[Item], policy: Policy) -> tuple[list[Item], list
     while end > start and items[end - 1][0] < policy.loan_min:
         end -= 1
     refused = items[:start] + items[end:]
-    eligible = items[start:end] if refused else items
-    if eligible and max(map(_grant_of, eligible)) > policy.grant_cap:
-        cap = policy.grant_cap
-        refused += [item for item in eligible if item[2] > cap]
-        eligible = [item for item in eligible if item[2] <= cap]
-    return eligible, refused
+    return (items[start:end] if refused else items), refused
 
 
 def _rejection(loan: int, grant: int, policy: Policy) -> tuple[UnplacedCode, str]:
@@ -175,17 +177,17 @@ def _group(
     unplaced = prepared.rejected
     unplaced += _explain_leftovers(leftovers, bundles_here, policy, describe)
 
-    bundles = [
-        ProposedBundle(
-            key=key,
-            level=level,
-            member_ids=tuple(sorted(map(_id_of, members))),
-            loan_total=loan_total,
-            grant_total=sum(map(_grant_of, members)),
-        )
+    # Sort plain tuples, then build the objects: bundles of one key are disjoint, so
+    # their smallest member ids order them like their member id tuples.
+    rows = [
+        (level, key, tuple(sorted(map(_id_of, members))), loan_total, members)
         for level, key, members, loan_total in bins
     ]
-    bundles.sort(key=attrgetter("level", "key", "member_ids"))
+    rows.sort(key=_row_order)
+    bundles = [
+        ProposedBundle(key, level, member_ids, loan_total, sum(map(_grant_of, members)))
+        for level, key, member_ids, loan_total, members in rows
+    ]
     unplaced.sort(key=attrgetter("request_id"))
     return GroupingResult(bundles=bundles, unplaced=unplaced)
 
@@ -224,17 +226,16 @@ def upper_bound(candidates: Iterable[Candidate], policy: Policy) -> Bounds:
     q = pack_params(policy)
     with _gc_paused():
         prepared = prepare(list(candidates), policy)
-    per_level = []
-    groups = prepared.groups
-    for level in range(len(policy.ladder)):
-        if level:
-            wider: dict[Key, list[Item]] = defaultdict(list)
-            for key, items in groups.items():
-                wider[prepared.parents[level - 1][key]].extend(items)
-            groups = wider
-        total = 0
-        for items in groups.values():
-            items.sort(reverse=True)
-            total += group_bound(list(map(_loan_of, items)), q)
-        per_level.append(total)
+        groups = {key: list(map(_loan_of, items)) for key, items in prepared.groups.items()}
+        del prepared.groups
+        per_level = []
+        for level in range(len(policy.ladder)):
+            if level:
+                wider: dict[Key, list[int]] = defaultdict(list)
+                for key, loans in groups.items():
+                    wider[prepared.parents[level - 1][key]].extend(loans)
+                groups = wider
+            per_level.append(
+                sum(group_bound(loans, q, presorted=level == 0) for loans in groups.values())
+            )
     return Bounds(total=per_level[-1], finest=per_level[0], per_level=tuple(per_level))

@@ -125,6 +125,8 @@ def leftover_reason(
         )
     else:
         limits = f"de {policy.min_members} à {policy.max_members} membres"
+        if policy.min_members == policy.max_members:
+            limits = f"de {policy.min_members} membres"
         limits += f" atteignant {format_euros(policy.lender_minimum)} de prêts"
         if policy.lender_maximum is not None:
             limits += f" sans dépasser {format_euros(policy.lender_maximum)}"
@@ -136,7 +138,10 @@ def leftover_reason(
         dossiers = "dossier déjà formé" if bundles_here == 1 else "dossiers déjà formés"
         text += f" ; {'le' if bundles_here == 1 else 'les'} {bundles_here} {dossiers} ici "
         text += "ne peu" + ("t" if bundles_here == 1 else "vent") + " pas les accueillir"
-        text += f" ({policy.max_members} membres au plus)"
+        text += f" (au plus {policy.max_members} membres"
+        if policy.lender_maximum is not None:
+            text += f" et {format_euros(policy.lender_maximum)} de prêts"
+        text += " par dossier)"
     if len(policy.ladder) > 1:
         text += f", même au niveau {level_label(*policy.ladder[-1])}"
     return text
