@@ -47,7 +47,12 @@ def reconcile(*, now: datetime | None = None) -> Reconciled:
         | Q(dispatched_at__lt=lost_before)
     )
     for job in lost.order_by("created_at", "pk"):
-        (outcome.resent if dispatch(job) else outcome.unsent).append(job.pk)
+        if outcome.unsent:  # the broker is down: do not wait for it once per job
+            outcome.unsent.append(job.pk)
+        elif dispatch(job):
+            outcome.resent.append(job.pk)
+        else:
+            outcome.unsent.append(job.pk)
     if any(outcome.as_dict().values()):
         logger.info("Reconciled jobs: %s", outcome.as_dict())
     return outcome
