@@ -20,7 +20,14 @@ class PriorAid:
 
 
 def window_start(grant_date: date, years: int) -> date:
-    """First day counted: the same calendar day ``years`` years before the grant date."""
+    """The day before the window: the same calendar day ``years`` years before the grant date.
+
+    Convention: the window is the ``years`` years that end on the grant date, both ends
+    included, so it starts the day *after* this date. An aid granted exactly ``years``
+    years before the grant date is outside the window (granted on 23/11/2023, it no longer
+    counts for a grant dated 23/11/2026; granted on 24/11/2023, it does). An aid dated after
+    the grant date is not counted. On 29 February the boundary is 28 February.
+    """
     try:
         return grant_date.replace(year=grant_date.year - years)
     except ValueError:  # 29 February in a year that has none
