@@ -23,14 +23,14 @@ class PlanLine:
 
 def line_errors(uses: list[PlanLine], sources: list[PlanLine]) -> list[str]:
     errors = []
-    for side, lines, allowed in (
-        ("besoin", uses, FinancingLine.USE_KINDS),
-        ("ressource", sources, SOURCE_KINDS),
+    for side, a_side, lines, allowed in (
+        ("besoin", "un besoin", uses, FinancingLine.USE_KINDS),
+        ("ressource", "une ressource", sources, SOURCE_KINDS),
     ):
         for number, line in enumerate(lines, start=1):
             where = f"Ligne {number} des {side}s ({line.label or 'sans libellé'})"
             if line.kind not in allowed:
-                errors.append(f"{where} : nature « {line.kind} » impossible pour un {side}.")
+                errors.append(f"{where} : nature « {line.kind} » impossible pour {a_side}.")
             try:
                 validate_amount(line.amount)
             except ValidationError as exc:
