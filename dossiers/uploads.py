@@ -73,9 +73,9 @@ def check_upload(name: str, data: bytes) -> str:
     if len(data) == 0:
         raise ValidationError(f"Le fichier « {name} » est vide.", code="empty_file")
     if len(data) > limit:
+        size = f"{len(data) / 1_048_576:.1f}".replace(".", ",")  # French decimal comma
         raise ValidationError(
-            f"Le fichier « {name} » pèse {len(data) / 1_048_576:.1f} Mo : "
-            f"la limite est {limit / 1_048_576:.0f} Mo.",
+            f"Le fichier « {name} » pèse {size} Mo : la limite est {limit / 1_048_576:.0f} Mo.",
             code="file_too_large",
         )
     content_type = sniff(data)
