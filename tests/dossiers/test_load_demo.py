@@ -1,0 +1,86 @@
+"""The demo data: every state, coherent histories, valid identifiers, and idempotent."""
+
+import pytest
+from django.db import transaction
+from stdnum.fr import siret
+
+from accounts.models import User
+from dossiers import demo
+from dossiers.models import Enterprise, FundingRequest, RequestState, RequestTransition
+from dossiers.models.funding_request import CLOSED
+
+pytestmark = pytest.mark.django_db
+SMES = 24
+
+
+@pytest.fixture(scope="module")
+def counts(django_db_setup, django_db_blocker):
+    """Load the demo once for the module, in a transaction rolled back after its last test.
+
+    Each test runs in a savepoint inside it, as with Django's ``setUpTestData``.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo.load_demo(smes=SMES, seed=7)
+        transaction.set_rollback(True)
+
+
+def test_it_creates_what_it_reports(counts):
+    assert counts["campaigns"] == 3
+    assert counts["organisations"] == 6
+    assert counts["enterprises"] == counts["requests"] == SMES
+    assert counts["transitions"] == RequestTransition.objects.count() > SMES
+
+
+def test_every_state_is_present(counts):
+    present = set(FundingRequest.objects.values_list("state", flat=True))
+
+    assert present == set(RequestState.values)
+
+
+def test_each_history_is_a_chain_from_draft_to_the_current_state(counts):
+    for request in FundingRequest.objects.prefetch_related("history"):
+        rows = list(request.history.all())
+        if request.state == "draft":
+            assert rows == []
+            continue
+        assert rows[0].from_state == "draft"
+        assert all(a.to_state == b.from_state for a, b in zip(rows, rows[1:], strict=False))
+        assert rows[-1].to_state == request.state
+        assert request.version == 2 + len(rows)  # created, plan set, then one per transition
+
+
+def test_decisions_were_made_by_the_receiving_funder_and_grouping_by_the_system(counts):
+    for log in RequestTransition.objects.select_related("actor", "request"):
+        if log.transition in ("group", "send"):
+            assert log.actor is None
+        elif log.transition in ("approve", "decline"):
+            assert log.actor.organisation_id == log.request.sent_to_id
+        else:
+            assert log.actor is not None
+    for request in FundingRequest.objects.filter(state__in=["sent", *CLOSED]):
+        if request.sent_to_id:
+            assert request.campaign.funders.filter(pk=request.sent_to_id).exists()
+
+
+def test_identifiers_and_activities_are_valid(counts):
+    for enterprise in Enterprise.objects.select_related():
+        siret.validate(enterprise.siret)
+        assert enterprise.siret.startswith(enterprise.siren)
+        enterprise.full_clean()
+
+
+def test_the_demo_logins_work_with_the_documented_password(counts):
+    for username, _role in demo.demo_logins():
+        user = User.objects.get(username=username)
+        assert user.check_password("grappe-demo"), username
+    assert User.objects.get(username="admin").is_superuser
+    assert FundingRequest.objects.visible_to(User.objects.get(username="sme")).count() == 2
+
+
+def test_a_second_run_adds_nothing(counts):
+    before = RequestTransition.objects.count(), FundingRequest.objects.count()
+
+    again = demo.load_demo(smes=SMES, seed=7)
+
+    assert set(again.values()) == {0}
+    assert (RequestTransition.objects.count(), FundingRequest.objects.count()) == before
