@@ -5,6 +5,7 @@ import pytest
 from dossiers import workflow
 from dossiers.models import RequestTransition
 from tests.dossiers.helpers import applicant_of, assert_logged, other_funder_member, request_in
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,31 @@ def test_people_outside_the_federation_are_forbidden_to_group(who):
 
     request.refresh_from_db()
     assert request.state == "eligible"
+
+
+@pytest.mark.parametrize(
+    ("state", "name", "label"),
+    [
+        ("in_review", "group", "En instruction"),
+        ("eligible", "ungroup", "Éligible"),
+        ("eligible", "send", "Éligible"),
+        ("sent", "ungroup", "Transmise au financeur"),
+    ],
+)
+def test_bundle_moves_are_impossible_from_the_wrong_state(state, name, label):
+    request = request_in(state)
+    kwargs = {"funder": request.campaign.funders.get()} if name == "send" else {}
+
+    with pytest.raises(workflow.Conflict) as caught:
+        workflow.perform_many([request], name, actor=None, **kwargs)
+
+    assert caught.value.message == (
+        f"La demande {request.reference} est « {label} » : action impossible."
+    )
+
+
+def test_bundle_moves_are_not_offered_on_a_request_page():
+    request = request_in("grouped")
+    staff = UserFactory(is_staff=True)
+
+    assert [o.name for o in workflow.options_for(request, staff)] == ["withdraw"]
