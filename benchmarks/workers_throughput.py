@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/grappe_bench_workers"
+CAMPAIGN = "BENCH-WORKERS"
 
 
 def parse_args() -> argparse.Namespace:
@@ -50,16 +51,18 @@ def queue_jobs(count: int) -> list:
     """``count`` submissions, each with its notice job queued but not yet sent."""
     from django.contrib.contenttypes.models import ContentType
 
-    from dossiers.models import RequestTransition
+    from dossiers.models import FundingRequest, RequestTransition
     from tests.factories import CampaignFactory, UserFactory, make_request
     from workers.models import Job, Notification
 
     Notification.objects.all().delete()
     Job.objects.all().delete()
     RequestTransition.objects.all().delete()
-    campaign = CampaignFactory()
-    UserFactory(officer=True, organisation=campaign.federation)
-    request = make_request(campaign=campaign, complete=False)
+    request = FundingRequest.objects.filter(campaign__reference=CAMPAIGN).first()
+    if request is None:  # first run on this database
+        campaign = CampaignFactory(reference=CAMPAIGN)
+        UserFactory(officer=True, organisation=campaign.federation, username="bench-officer")
+        request = make_request(campaign=campaign, complete=False)
     submitted = {"transition": "submit", "from_state": "draft", "to_state": "submitted"}
     logs = RequestTransition.objects.bulk_create(
         RequestTransition(request=request, **submitted) for _ in range(count)
@@ -129,6 +132,7 @@ def main() -> None:
             django.setup()
             call_command("migrate", verbosity=0)
             print(f"{args.jobs} notice jobs per round, each worker process runs one at a time")
+            print("machine load (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
             print(f"{'worker processes':>16} {'seconds':>8} {'jobs/min':>9}")
             for processes in args.workers:
                 elapsed = one_round(processes, args.jobs, dict(os.environ), directory)
