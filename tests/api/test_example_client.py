@@ -11,7 +11,9 @@ from dossiers.models import FundingRequest
 from grouping.bundles import mark_ready, seal_bundle, submit_bundle
 from tests.grouping.builders import bundle_of, campaign_with_policy, officer_of, reviewed_request
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would otherwise also remove the
+# scheme parameters the migrations load, which later tests need.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SCRIPT = Path(settings.BASE_DIR) / "docs" / "examples" / "funder_client.py"
 

@@ -10,7 +10,9 @@ from dossiers.models import FundingRequest
 from tests.api import payloads
 from tests.api.conftest import caller
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would otherwise also remove the
+# scheme parameters the migrations load, which later tests need.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_concurrent_duplicates_create_one_request(require_postgres, fed, campaign):
