@@ -69,6 +69,13 @@ def test_identifiers_and_activities_are_valid(counts):
         enterprise.full_clean()
 
 
+def test_nobody_is_notified_of_the_replayed_history(counts):
+    from workers.models import Job, Notification
+
+    assert not Job.objects.filter(kind=Job.Kind.NOTIFY_TRANSITION).exists()
+    assert not Notification.objects.exists()
+
+
 def test_the_demo_logins_work_with_the_documented_password(counts):
     for username, _role in demo.demo_logins():
         user = User.objects.get(username=username)
