@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from dossiers.demo import demo_logins, load_demo
-from dossiers.demo_data import DEMO_PASSWORD
+from dossiers.demo.catalogue import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -1,141 +1,37 @@
-"""Demo data, and the generic builders the test factories share with it.
+"""The demo's population: organisations, people, campaigns, SMEs and their requests.
 
-``load_demo`` creates three federations, three funders, a campaign per federation, a few
-hundred SMEs across trades and territories and one funding request each, spread over every
-state. Everything goes through the application's own services (``create_request``,
-``set_financing_plan``, ``workflow.perform``), so each history row is one the workflow
-wrote and each request passed the guards its state implies. It is idempotent: when the
-demo campaigns exist, it adds nothing and returns zero counts.
+Randomised but seeded (Faker fr_FR and ``random.Random``), so a seed always gives the
+same demo. Each request is completed and walked to its state through real transitions.
 """
 
-import io
 import random
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
-from unittest import mock
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
-from stdnum import luhn
 
 from accounts.models import Organisation, User
-from dossiers import demo_data as data
-from dossiers import workflow
-from dossiers.models import (
-    Campaign,
-    DeMinimisAid,
-    DeMinimisDeclaration,
-    Enterprise,
-    FundingRequest,
-    RequestTransition,
-    SchemeParameter,
-    StoredFile,
-    SupplierQuote,
-    SupportingDocument,
+from dossiers.demo import catalogue as data
+from dossiers.demo.builders import (
+    PATHS,
+    SYSTEM_TRANSITIONS,
+    D,
+    advance,
+    complete_request,
+    default_arguments,
+    upload_document,
+    valid_siren,
+    valid_siret,
 )
-from dossiers.plan import PlanLine, set_financing_plan
+from dossiers.models import Campaign, Enterprise, FundingRequest, SchemeParameter
+from dossiers.plan import PlanLine
 from dossiers.requests import create_request
-from dossiers.uploads import store_upload
 
-D = SupportingDocument.Kind
-
-# --- Generic builders (also used by tests/factories.py) ------------------------------------
-
-
-def valid_siren(seed: int) -> str:
-    """A Luhn-valid SIREN derived from ``seed`` (never La Poste's 356000000)."""
-    body = f"{(seed % 89_999_999) + 10_000_000:08d}"
-    return body + luhn.calc_check_digit(body)
-
-
-def valid_siret(siren: str, establishment: int = 1) -> str:
-    """The SIRET of establishment number ``establishment`` of ``siren``, Luhn over 14 digits."""
-    body = f"{siren}{establishment:04d}"
-    return body + luhn.calc_check_digit(body)
-
-
-def tiny_pdf(text: str = "Grappe") -> bytes:
-    """A real, minimal PDF so uploads pass content sniffing."""
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, invariant=1)
-    pdf.drawString(72, 720, text)
-    pdf.save()
-    return buffer.getvalue()
-
-
-def required_document_kinds(enterprise: Enterprise, on: date) -> list[str]:
-    """The supporting documents ``dossiers.guards`` asks of this enterprise (BRIEF rule 12)."""
-    kinds = [D.KBIS, D.MANAGER_ID, D.RIB]
-    if enterprise.legal_form != Enterprise.LegalForm.EI:
-        kinds.append(D.STATUTES)
-    kinds.append(D.FORECAST if enterprise.age_in_years(on) < 2 else D.TAX_RETURN)
-    return kinds
-
-
-def upload_document(kind: str, text: str) -> StoredFile:
-    return store_upload(f"{kind}.pdf", tiny_pdf(text))
-
-
-def complete_request(
-    request: FundingRequest,
-    *,
-    uses: Sequence[PlanLine],
-    sources: Sequence[PlanLine],
-    prior_aids: Sequence[tuple[date, Decimal]] = (),
-    signatory: str = "Claire Martin",
-    supplier: str = "Atelier Web Creusois",
-    documents: dict[str, StoredFile] | None = None,
-    issued_on: date | None = None,
-    on: date | None = None,
-) -> FundingRequest:
-    """Give a draft everything submission needs: plan, de minimis declaration, quote, documents.
-
-    ``documents`` maps a kind to an already stored file (the demo shares a few); missing
-    kinds are uploaded as fresh tiny PDFs.
-    """
-    on = on or timezone.localdate()
-    set_financing_plan(request, actor=None, uses=list(uses), sources=list(sources))
-    declaration = DeMinimisDeclaration.objects.create(
-        request=request, declared_by=signatory, declared_on=on, no_aid_received=not prior_aids
-    )
-    DeMinimisAid.objects.bulk_create(
-        DeMinimisAid(
-            declaration=declaration,
-            granting_body=body,
-            regulation=regulation,
-            granted_on=granted_on,
-            amount=amount,
-        )
-        for (granted_on, amount), (body, regulation) in zip(
-            prior_aids, _cycle(data.PRIOR_AID_BODIES), strict=False
-        )
-    )
-    SupplierQuote.objects.create(
-        request=request,
-        supplier_name=supplier,
-        quote_date=on - timedelta(days=20),
-        amount_excl_vat=sum((u.amount for u in uses), Decimal(0)),
-    )
-    documents = documents or {}
-    SupportingDocument.objects.bulk_create(
-        SupportingDocument(
-            request=request,
-            kind=kind,
-            stored_file=documents.get(kind)
-            or upload_document(kind, f"{D(kind).label} — {request.reference}"),
-            issued_on=issued_on or on - timedelta(days=10),
-        )
-        for kind in required_document_kinds(request.enterprise, on)
-    )
-    request.refresh_from_db()
-    return request
+# Positions in the list of states: "needs_changes" and "approved" (see DemoWorld._states).
+SME_LOGIN_ENTERPRISES = (3, 8)
 
 
 def _de(name: str) -> str:
@@ -145,128 +41,9 @@ def _de(name: str) -> str:
     return f"d'{name}" if name[:1].upper() in "AEIOUYÉÈÊÂÎÔ" else f"de {name}"
 
 
-def _cycle(items: Sequence) -> Iterator:
-    while True:
-        yield from items
+class DemoWorld:
+    """Builds the demo in one go: ``DemoWorld(smes=300, seed=2026).build()``."""
 
-
-# --- Walking a request through the workflow -------------------------------------------------
-
-# The shortest way from a draft to each state. Every path is made of real transitions.
-_REVIEWED = ("submit", "start_review")
-_ELIGIBLE = (*_REVIEWED, "mark_eligible")
-_SENT = (*_ELIGIBLE, "group", "send")
-PATHS: dict[str, tuple[str, ...]] = {
-    "draft": (),
-    "submitted": ("submit",),
-    "in_review": _REVIEWED,
-    "needs_changes": (*_REVIEWED, "request_changes"),
-    "eligible": _ELIGIBLE,
-    "rejected": (*_REVIEWED, "reject"),
-    "grouped": (*_ELIGIBLE, "group"),
-    "sent": _SENT,
-    "approved": (*_SENT, "approve"),
-    "declined": (*_SENT, "decline"),
-    "withdrawn": ("submit", "withdraw"),
-}
-SYSTEM_TRANSITIONS = {"group", "ungroup", "send"}
-
-
-def default_arguments(name: str, request: FundingRequest) -> dict:
-    """Note and keyword arguments a transition needs, with plain defaults."""
-    from dossiers.guards import NOTE_REQUIRED
-
-    arguments: dict = {}
-    if name in NOTE_REQUIRED:
-        arguments["note"] = data.NOTES[name][0]
-    if name == "send":
-        arguments["funder"] = request.campaign.funders.order_by("pk").first()
-    elif name == "approve":
-        arguments["amount"] = request.grant_amount + request.loan_amount
-    elif name == "decline":
-        arguments["reason"] = arguments["note"]
-    return arguments
-
-
-def advance(
-    request: FundingRequest,
-    transitions: Sequence[str],
-    *,
-    actor_for: Callable[[str, FundingRequest], User | None] | None = None,
-    arguments_for: Callable[[str, FundingRequest], dict] = default_arguments,
-    on: date | None = None,
-) -> FundingRequest:
-    """Run ``transitions`` in order through ``workflow.perform`` (the system acts by default)."""
-    for name in transitions:
-        actor = actor_for(name, request) if actor_for else None
-        request = workflow.perform(
-            request, name, actor=actor, on=on, **arguments_for(name, request)
-        )
-    return request
-
-
-# --- The demo -------------------------------------------------------------------------------
-
-# Positions in the list of states: "needs_changes" and "approved" (see _states).
-SME_LOGIN_ENTERPRISES = (3, 8)
-COUNTED = ("organisations", "users", "campaigns", "enterprises", "requests", "transitions",
-           "documents", "de_minimis_aids")  # fmt: skip
-
-
-def is_loaded() -> bool:
-    references = [f.campaign_reference for f in data.FEDERATIONS]
-    return Campaign.objects.filter(reference__in=references).exists()
-
-
-@contextmanager
-def _silent_notifications() -> Iterator[None]:
-    """The demo replays a history that never happened: nobody must hear about it.
-
-    Every transition still goes through ``workflow.perform`` (lock, guards, history row);
-    only its after-commit notification (e-mails, webhook events, their job rows) is left
-    out. Patched by name, so a renamed hook fails loudly here rather than sending.
-    """
-    with mock.patch.object(workflow, "_notify_after_commit", lambda logs: None):
-        yield
-
-
-def load_demo(smes: int = 300, seed: int = 2026) -> dict[str, int]:
-    """Load the demo (``smes`` enterprises, one request each); return what was created."""
-    if is_loaded():
-        return dict.fromkeys(COUNTED, 0)
-    before = _count()
-    with _silent_notifications(), transaction.atomic():
-        _DemoBuilder(smes=smes, seed=seed).build()
-    after = _count()
-    return {key: after[key] - before[key] for key in COUNTED}
-
-
-def _count() -> dict[str, int]:
-    return {
-        "organisations": Organisation.objects.count(),
-        "users": User.objects.count(),
-        "campaigns": Campaign.objects.count(),
-        "enterprises": Enterprise.objects.count(),
-        "requests": FundingRequest.objects.count(),
-        "transitions": RequestTransition.objects.count(),
-        "documents": SupportingDocument.objects.count(),
-        "de_minimis_aids": DeMinimisAid.objects.count(),
-    }
-
-
-def demo_logins() -> list[tuple[str, str]]:
-    """(username, what it shows) of every demo login; all share ``DEMO_PASSWORD``."""
-    logins = [("admin", "superutilisateur, administration /admin/")]
-    for fed in data.FEDERATIONS:
-        logins.append((fed.officer, f"chargé·e de dossiers — {fed.name}"))
-        logins.append((fed.manager, f"responsable — {fed.name}"))
-    for funder in data.FUNDERS:
-        logins.append((funder.officer, f"analyste — {funder.name}"))
-    logins.append(("sme", "représentante de deux entreprises"))
-    return logins
-
-
-class _DemoBuilder:
     def __init__(self, *, smes: int, seed: int):
         self.smes = smes
         self.rng = random.Random(seed)
@@ -590,16 +367,3 @@ class _DemoBuilder:
         elif name == "decline":
             arguments["reason"] = arguments["note"]
         return arguments
-
-
-__all__ = [
-    "PATHS",
-    "advance",
-    "complete_request",
-    "demo_logins",
-    "is_loaded",
-    "load_demo",
-    "tiny_pdf",
-    "valid_siren",
-    "valid_siret",
-]
