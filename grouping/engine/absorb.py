@@ -98,23 +98,19 @@ def absorb_leftovers(
         if not group_bins:
             continue
         group_bins.sort(key=lambda b: (len(b[2]), b[0], b[1], min(item[1] for item in b[2])))
-        if last:  # bundles may widen or dissolve below: remember their members' step-0 key
-            for bin_ in group_bins:
-                if bin_[0] == 0:
-                    origin.update(dict.fromkeys([item[1] for item in bin_[2]], bin_[1]))
         items = leftovers[top]
         chains = {item[1]: chain(origin[item[1]], 0) if last else [top] for item in items}
-        items = _join(items, group_bins, chains, chain, last, q, widen=False)
+        items = _join(items, group_bins, chains, chain, last, origin, q, widen=False)
         if last and items:
-            new_bins = _steal(items, group_bins, chains, chain, last, q)
+            new_bins = _steal(items, group_bins, chains, chain, last, origin, q)
             bins.extend(new_bins)
             group_bins.extend(new_bins)
             placed = {item[1] for bin_ in new_bins for item in bin_[2]}
             items = [item for item in items if item[1] not in placed]
         if items:
-            items = _join(items, group_bins, chains, chain, last, q, widen=True)
+            items = _join(items, group_bins, chains, chain, last, origin, q, widen=True)
         if items:
-            items, created = _repack(items, group_bins, chains, chain, last, q)
+            items, created = _repack(items, group_bins, chains, chain, last, origin, q)
             bins.extend(created)
         leftovers[top] = items
     bins[:] = [bin_ for bin_ in bins if bin_[0] >= 0]
@@ -126,6 +122,7 @@ def _join(
     chains: dict[int, list[Key]],
     chain: Callable[[Key, int], list[Key]],
     last: int,
+    origin: dict[int, Key],
     q: PackParams,
     *,
     widen: bool,
@@ -146,6 +143,7 @@ def _join(
         target[2].append(item)
         target[3] += loan
         if level != target[0]:
+            _remember(target, origin)
             target[0], target[1] = level, keys[level]
             index.register(target)
     return remaining
@@ -157,6 +155,7 @@ def _steal(
     chains: dict[int, list[Key]],
     chain: Callable[[Key, int], list[Key]],
     last: int,
+    origin: dict[int, Key],
     q: PackParams,
 ) -> list[Bin]:
     """New bundles of leftovers completed with members taken from existing bundles.
@@ -183,7 +182,7 @@ def _steal(
         for key in sorted(pools):
             pool = pools[key]
             while pool:
-                made = _steal_one(pool, donors.get(key, []), level, q)
+                made = _steal_one(pool, donors.get(key, []), level, origin, q)
                 if made is None:
                     break
                 members, total = made
@@ -196,7 +195,7 @@ def _steal(
 
 
 def _steal_one(
-    pool: list[Item], donors: list[Bin], level: int, q: PackParams
+    pool: list[Item], donors: list[Bin], level: int, origin: dict[int, Key], q: PackParams
 ) -> tuple[list[Item], int] | None:
     chosen = pool[: q.M]
     total = sum(item[0] for item in chosen)
@@ -231,6 +230,8 @@ def _steal_one(
             if moved >= q.m:
                 break
         bin_, item = best
+        if bin_[0] == 0:
+            origin[item[1]] = bin_[1]
         bin_[2].remove(item)
         bin_[3] -= item[0]
         taken.append(best)
@@ -254,6 +255,7 @@ def _repack(
     chains: dict[int, list[Key]],
     chain: Callable[[Key, int], list[Key]],
     last: int,
+    origin: dict[int, Key],
     q: PackParams,
 ) -> tuple[list[Item], list[Bin]]:
     """Dissolve a few full bundles and pack their members again with the leftovers.
@@ -281,6 +283,7 @@ def _repack(
                 for bin_ in chosen:
                     for item in bin_[2]:
                         known[item[1]] = (bin_[0], bin_[1])
+                    _remember(bin_, origin)
                     bin_[0] = -1
                 for members, total in packed:
                     level, key = _narrowest(members, known, chain, last)
@@ -315,6 +318,12 @@ def _narrowest(
         if len(keys) == 1:
             return start + offset, keys.pop()
     raise AssertionError("members of one widest group always share the widest key")
+
+
+def _remember(bin_: Bin, origin: dict[int, Key]) -> None:
+    """Before a step-0 bundle widens or dissolves, record its members' step-0 key."""
+    if bin_[0] == 0:
+        origin.update(dict.fromkeys([item[1] for item in bin_[2]], bin_[1]))
 
 
 def widest_keys(parents: list[dict[Key, Key]]) -> list[dict[Key, Key]]:
