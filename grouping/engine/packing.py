@@ -18,34 +18,26 @@ deal the requests out: first a snake deal (1..k, k..1, ...) that balances both t
 member counts and the loan totals, then a longest-processing-time deal (each request to
 the bundle with the smallest loan total, with a reservation so every bundle reaches
 ``m``), then a repair pass that moves or swaps single requests into bundles below the
-lender minimum. If that fails, ``p`` is lowered; after a few failures the valid bundles
-are kept and a large-with-small greedy packs what is left.
+lender minimum (repair.py). If the ``p`` largest loans cannot all be dealt, a binary
+search finds the largest ``p`` that can; if none can, the valid bundles of a failed
+deal are kept, and a large-with-small greedy packs what is left of small pools.
 """
 
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, insort
-from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import itemgetter
+
+from .params import PackParams, valid
+from .repair import greedy, repair
 
 Item = tuple[int, int, int]  # (loan, request_id, grant)
 _loan_of = itemgetter(0)
 Packed = tuple[list[Item], int]  # (members, loan total)
 
 _GREEDY_LIMIT = 5_000  # the large-with-small greedy is quadratic: only on small pools
-_REPAIR_BUDGET = 400_000  # rough count of pair checks allowed in one repair pass
-
-
-@dataclass(frozen=True, slots=True)
-class PackParams:
-    m: int
-    M: int
-    L: int
-    U: int | None
-    target_members: int | None
-    target_loan: int | None
 
 
 def _k_range(p: int, capped_top: int, plain_bottom: int, q: PackParams) -> tuple[int, int]:
@@ -168,14 +160,14 @@ def pack(items: list[Item], q: PackParams) -> tuple[list[Packed], list[Item]]:
                 high = p - 1
     if best is None:
         # Nothing packs cleanly: keep the valid bundles of a failed attempt.
-        kept = [b for b in failed if _valid(sum(loans[i] for i in b), len(b), q)]
+        kept = [b for b in failed if valid(sum(loans[i] for i in b), len(b), q)]
         used = {i for b in kept for i in b}
         best = _packed(items, loans, kept)
         rest = [i for i in range(n) if i not in used]
     else:
         rest = list(range(best_p, n))
     if len(rest) <= _GREEDY_LIMIT:
-        extra, rest = _greedy(loans, rest, q)
+        extra, rest = greedy(loans, rest, q)
         best = best + _packed(items, loans, extra)
     return _keep_large_leftovers(best, [items[i] for i in rest], q)
 
@@ -217,10 +209,6 @@ def _packed(items: list[Item], loans: list[int], bins: list[list[int]]) -> list[
     return [([items[i] for i in bin_], sum(loans[i] for i in bin_)) for bin_ in bins]
 
 
-def _valid(total: int, count: int, q: PackParams) -> bool:
-    return q.m <= count <= q.M and total >= q.L and (q.U is None or total <= q.U)
-
-
 def _deal(
     items: list[Item], loans: list[int], p: int, k_lo: int, k_hi: int, q: PackParams
 ) -> tuple[list[Packed] | None, list[list[int]]]:
@@ -247,11 +235,11 @@ def _deal(
             if bins is None:
                 continue
             sums = [sum(loans[i] for i in b) for b in bins]
-            if _repair(loans, bins, sums, q):
+            if repair(loans, bins, sums, q):
                 return _packed(items, loans, bins), []
-            valid = sum(_valid(s, len(b), q) for s, b in zip(sums, bins, strict=True))
-            if valid > best_valid:
-                best, best_valid = bins, valid
+            good = sum(valid(s, len(b), q) for s, b in zip(sums, bins, strict=True))
+            if good > best_valid:
+                best, best_valid = bins, good
     return None, best
 
 
@@ -297,108 +285,3 @@ def _lpt(loans: list[int], p: int, k: int, cap: int, q: PackParams) -> list[list
         elif size < cap:
             heapq.heappush(roomy, (total + loan, b))
     return bins
-
-
-def _repair(loans: list[int], bins: list[list[int]], sums: list[int], q: PackParams) -> bool:
-    """Fix invalid bundles by moving or swapping one request with a valid bundle."""
-    k = len(bins)
-    for _ in range(k + 1):
-        bad = [b for b in range(k) if not _valid(sums[b], len(bins[b]), q)]
-        if not bad:
-            return True
-        if len(bad) * k * q.M * q.M > _REPAIR_BUDGET:
-            return False
-        if not any(_fix(loans, bins, sums, b, q) for b in bad):
-            return False
-    return all(_valid(sums[b], len(bins[b]), q) for b in range(k))
-
-
-def _fix(loans: list[int], bins: list[list[int]], sums: list[int], b: int, q: PackParams) -> bool:
-    """Make bundle ``b`` valid with one move or swap that keeps its partner valid."""
-    sb, members_b = sums[b], bins[b]
-    cb = len(members_b)
-    best: tuple[int, int, int, int, int] | None = None  # (cost, r, x, y, kind)
-    for r, members_r in enumerate(bins):
-        if r == b:
-            continue
-        sr, cr = sums[r], len(members_r)
-        if not _valid(sr, cr, q):
-            continue
-        if cr > q.m and cb < q.M:  # move x from r to b
-            for x in members_r:
-                w = loans[x]
-                if _valid(sb + w, cb + 1, q) and _valid(sr - w, cr - 1, q):
-                    cost = w
-                    if best is None or cost < best[0]:
-                        best = (cost, r, x, -1, 0)
-        if cb > q.m and cr < q.M:  # move y from b to r
-            for y in members_b:
-                w = loans[y]
-                if _valid(sb - w, cb - 1, q) and _valid(sr + w, cr + 1, q):
-                    cost = w
-                    if best is None or cost < best[0]:
-                        best = (cost, r, -1, y, 1)
-        for x in members_r:  # swap x (in r) with y (in b)
-            wx = loans[x]
-            for y in members_b:
-                delta = wx - loans[y]
-                if _valid(sb + delta, cb, q) and _valid(sr - delta, cr, q):
-                    cost = abs(delta)
-                    if best is None or cost < best[0]:
-                        best = (cost, r, x, y, 2)
-    if best is None:
-        return False
-    _, r, x, y, kind = best
-    if kind in (0, 2):
-        bins[r].remove(x)
-        bins[b].append(x)
-        sums[r] -= loans[x]
-        sums[b] += loans[x]
-    if kind in (1, 2):
-        bins[b].remove(y)
-        bins[r].append(y)
-        sums[b] -= loans[y]
-        sums[r] += loans[y]
-    return True
-
-
-def _greedy(loans: list[int], pool: list[int], q: PackParams) -> tuple[list[list[int]], list[int]]:
-    """Large-with-small greedy: the largest loan, then the smallest ones until the
-    bundle reaches the lender minimum; if the member cap stops it short, the smallest
-    members give way to the next largest loans. ``pool`` holds indices in decreasing
-    loan order."""
-    bins: list[list[int]] = []
-    pool = list(pool)
-    skipped: list[int] = []
-    while len(pool) >= q.m:
-        chosen = _greedy_bundle(loans, pool, q)
-        if chosen is None:
-            if q.U is None or sum(loans[i] for i in pool[: q.M]) < q.L:
-                break
-            skipped.append(pool.pop(0))  # too large to pair under the lender maximum
-            continue
-        bins.append(sorted(pool[j] for j in chosen))
-        taken = set(chosen)
-        pool = [index for j, index in enumerate(pool) if j not in taken]
-    return bins, sorted(skipped + pool)
-
-
-def _greedy_bundle(loans: list[int], pool: list[int], q: PackParams) -> list[int] | None:
-    n = len(pool)
-    top = 1  # pool[0:top] are taken from the large end
-    small: list[int] = []  # positions taken from the small end
-    total = loans[pool[0]]
-    j = n - 1
-    while (total < q.L or top + len(small) < q.m) and top + len(small) < q.M and j >= top:
-        small.append(j)
-        total += loans[pool[j]]
-        j -= 1
-    while total < q.L and small and top < n - len(small):
-        # swap the smallest member for the next largest loan
-        gone = small.pop(0)
-        total += loans[pool[top]] - loans[pool[gone]]
-        top += 1
-    chosen = list(range(top)) + small
-    if not _valid(total, len(chosen), q):
-        return None
-    return chosen
