@@ -66,7 +66,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def neutralise(text: str) -> str:
     """Make ``text`` safe to store as a spreadsheet cell: never a formula, no bad controls."""
-    text = _ILLEGAL.sub("", text)
+    if not text.isprintable():  # fast path: most names have no control character at all
+        text = _ILLEGAL.sub("", text)
     if text.startswith(_FORMULA_TRIGGERS):
         return "'" + text
     return text
@@ -76,14 +77,14 @@ def neutralise(text: str) -> str:
 class Column(Generic[T]):
     header: str
     value: Callable[[T], Any]
-    number_format: str | None = None  # None: General (plain text or integer)
+    number_format: str | None = None  # None: General, for text and whole numbers
     width: float = 14
 
 
 # --- Sheet "Membres": one row per member --------------------------------------------------
 
 MEMBER_COLUMNS: tuple[Column[tuple[int, MemberSnapshot]], ...] = (
-    Column("N°", lambda r: r[0], INTEGER, 6),
+    Column("N°", lambda r: r[0], None, 6),
     Column("Référence de la demande", lambda r: r[1].request_reference, None, 18),
     Column("Entreprise", lambda r: r[1].company_name, None, 36),
     Column("SIREN", lambda r: r[1].siren, None, 12),
@@ -113,7 +114,7 @@ MEMBER_COLUMNS: tuple[Column[tuple[int, MemberSnapshot]], ...] = (
     Column("Déclaration de minimis le", lambda r: r[1].de_minimis.declared_on, DATE, 12),
     Column("Mandat signé par", lambda r: r[1].mandate.signed_by, None, 20),
     Column("Mandat signé le", lambda r: r[1].mandate.signed_on, DATE, 12),
-    Column("Pièces", lambda r: len(r[1].documents), INTEGER, 8),
+    Column("Pièces", lambda r: len(r[1].documents), None, 8),
 )
 
 # --- Detail sheets: one row per plan line, quote, prior aid, document -------------------
@@ -153,7 +154,7 @@ DOCUMENT_COLUMNS: tuple[Column[tuple[MemberSnapshot, SupportingDocument]], ...] 
     Column("Fichier", lambda r: r[1].filename, None, 30),
     Column("Émise le", lambda r: r[1].issued_on, DATE, 12),
     Column("Valable jusqu’au", lambda r: r[1].expires_on, DATE, 12),
-    Column("Taille (octets)", lambda r: r[1].size, INTEGER, 12),
+    Column("Taille (octets)", lambda r: r[1].size, None, 12),
     Column("SHA-256", lambda r: r[1].sha256, None, 66),
 )
 
