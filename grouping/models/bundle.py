@@ -47,8 +47,6 @@ FROZEN = (S.SEALED, S.READY, S.SUBMITTED, S.DECIDED, S.CLOSED)
 DISSOLVABLE = (S.DRAFT, S.SEALED, S.READY)
 # What the funder sees: the bundle has been sent to it.
 SENT = (S.SUBMITTED, S.DECIDED, S.CLOSED)
-# The states in which the members' memberships are active (hold their request).
-HOLDING = (S.DRAFT, *FROZEN[:-1])
 
 
 class BundleQuerySet(models.QuerySet):
@@ -80,6 +78,7 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("campagne"),
         on_delete=models.PROTECT,
         related_name="bundles",
+        db_index=False,  # the (campaign, state) index serves it
     )
     funder = models.ForeignKey(
         "accounts.Organisation",
@@ -87,6 +86,8 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="bundles",
     )
+    # Provenance only, written in bulk by the run: neither checked nor indexed by the
+    # database (see BundleMember); runs are never deleted.
     run = models.ForeignKey(
         "grouping.GroupingRun",
         verbose_name=_("proposé par le regroupement"),
@@ -94,11 +95,11 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
         related_name="bundles",
+        db_constraint=False,
+        db_index=False,
     )
     reference = models.CharField(_("référence"), max_length=20, unique=True)
-    state = FSMField(
-        _("état"), default=S.DRAFT, choices=BundleState.choices, protected=True, db_index=True
-    )
+    state = FSMField(_("état"), default=S.DRAFT, choices=BundleState.choices, protected=True)
     outcome = models.CharField(
         _("décision"), max_length=20, choices=BundleOutcome.choices, blank=True, default=""
     )
@@ -163,10 +164,6 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
     )
     def dissolve(self):
         pass
-
-    @transition(state, source=S.DRAFT, target=S.DISSOLVED, permission=permissions.is_lead_partner)
-    def supersede(self):
-        """A newer grouping run replaces this proposal (applied in bulk by the run)."""
 
     @transition(state, source=S.SEALED, target=S.READY, permission=permissions.is_system)
     def mark_ready(self):
@@ -234,6 +231,14 @@ class BundleMember(models.Model):
     ``active`` says the membership holds the request: true from the proposal until the
     bundle is dissolved or closed or the member withdrawn. A partial unique index keeps
     a request in at most one active membership, whatever the code path.
+
+    A run writes up to a million of these rows with COPY. Their two foreign keys are not
+    checked by the database: PostgreSQL checks a foreign key row by row, which costs more
+    at that scale than the whole run may take. Only ``grouping.runs`` inserts memberships,
+    for requests and bundles it has just read or written in the same transaction; requests
+    and bundles are never deleted (PROTECT, and no deletion in the administration). The
+    request column has no index of its own: the partial unique index answers "which
+    bundle holds this request"; a request's past memberships are found through bundles.
     """
 
     class Status(models.TextChoices):
@@ -242,24 +247,36 @@ class BundleMember(models.Model):
         APPROVED = "approved", _("Accordé")
         DECLINED = "declined", _("Refusé")
 
-    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="members")
+    # Not enforced by the database (see the class docstring); the ORM still treats them as
+    # foreign keys and PROTECT still guards deletions made through it.
+    bundle = models.ForeignKey(
+        Bundle, on_delete=models.PROTECT, related_name="members", db_constraint=False
+    )
     request = models.ForeignKey(
         "dossiers.FundingRequest",
         verbose_name=_("demande"),
         on_delete=models.PROTECT,
         related_name="bundle_memberships",
+        db_constraint=False,
+        db_index=False,  # the partial unique index below serves the lookups that matter
     )
     grant = models.DecimalField(_("subvention"), max_digits=12, decimal_places=2)
     loan = models.DecimalField(_("prêt"), max_digits=12, decimal_places=2)
     status = models.CharField(
-        _("statut"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+        _("statut"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.ACTIVE,
+        db_default=Status.ACTIVE,
     )
-    active = models.BooleanField(_("retient la demande"), default=True)
+    active = models.BooleanField(_("retient la demande"), default=True, db_default=True)
 
     decided_amount = models.DecimalField(
         _("montant accordé"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    decision_reason = models.TextField(_("motif de la décision"), blank=True)
+    decision_reason = models.TextField(
+        _("motif de la décision"), blank=True, default="", db_default=""
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("décidé par"),
@@ -267,6 +284,7 @@ class BundleMember(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
 
@@ -281,7 +299,6 @@ class BundleMember(models.Model):
                 name="bundle_member_one_active_bundle_per_request",
                 violation_error_message=_("Cette demande est déjà dans un dossier collectif."),
             ),
-            models.UniqueConstraint(fields=["bundle", "request"], name="bundle_member_once"),
             models.CheckConstraint(
                 condition=Q(grant__gte=0) & Q(loan__gte=0), name="bundle_member_amounts"
             ),

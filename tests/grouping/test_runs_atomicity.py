@@ -10,6 +10,7 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from dossiers.models import FundingRequest
 from dossiers.workflow import Conflict
 from grouping import runs
 from grouping.bundles import dissolve_bundle
@@ -40,15 +41,15 @@ def more_requests(campaign):
 
 def take_into_another_bundle(request_id: int) -> Bundle:
     """What a concurrent writer would do: put the request in a bundle of its own."""
-    other = Bundle.objects.order_by("pk").first()
+    campaign = FundingRequest.objects.get(pk=request_id).campaign
     bundle = Bundle.objects.create(
-        campaign=other.campaign,
-        funder=other.funder,
+        campaign=campaign,
+        funder=campaign.funders.get(),
         reference=f"GRP-AUTRE-{request_id}",
-        trade_level=other.trade_level,
-        territory_level=other.territory_level,
-        key_codes=other.key_codes,
-        key_description=other.key_description,
+        trade_level="subclass",
+        territory_level="departement",
+        key_codes=["10.71C", "23"],
+        key_description="Ajouté à la main",
         loan_total=0,
         grant_total=0,
         cost_total=0,
@@ -85,7 +86,7 @@ def interfere(monkeypatch, *, in_another_connection: bool) -> None:
 
 def assert_nothing_written(previous_draft, run_pk: int) -> None:
     previous_draft.refresh_from_db()
-    assert previous_draft.state == "draft"  # not superseded
+    assert previous_draft.state == "draft"  # not replaced
     assert previous_draft.members.filter(active=True).count() == 2
     assert not BundleTransition.objects.exists()
     assert not Bundle.objects.filter(run_id=run_pk).exists()
