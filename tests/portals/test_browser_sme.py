@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,30 @@ def browser_page(live_server):
         yield page
         context.close()
         browser.close()
+    _wait_for_live_server_connections()
+
+
+def _wait_for_live_server_connections() -> None:
+    """The live server's threads close their database connections when the browser's
+    keep-alive sockets close; wait for that, or PostgreSQL refuses to drop the test DB."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    others = (
+        "SELECT pid FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    with connection.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute(others)
+            pids = [row[0] for row in cursor.fetchall()]
+            if not pids:
+                return
+            time.sleep(0.1)
+        # Still open: these are this test's own live-server sessions on its own test DB.
+        for pid in pids:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 class Visit:

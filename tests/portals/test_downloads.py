@@ -13,8 +13,7 @@ def test_a_document_is_an_attachment_of_its_sniffed_type(client, world):
     response = client.get(
         reverse("portals:document_download", args=[world.request.reference, world.document.pk])
     )
-    body = b"".join(response.streaming_content)
-    response.close()
+    body = b"".join(response.streaming_content)  # read to the end: the file is closed
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
