@@ -4,11 +4,13 @@ Pure Python, no Django. Amounts are integer euro cents throughout.
 
     result = group(candidates, policy, describe_key=labels)
     bounds = upper_bound(candidates, policy)
+    assert violations(candidates, policy, result) == []
 """
 
+from .checks import violations
 from .keys import candidate_key
 from .run import group, upper_bound
-from .text import describe_key_codes, format_euros, level_label
+from .text import DescribeKey, describe_key_codes, format_euros, level_label
 from .types import (
     Bounds,
     Candidate,
@@ -24,6 +26,7 @@ from .types import (
 __all__ = [
     "Bounds",
     "Candidate",
+    "DescribeKey",
     "GroupingResult",
     "Policy",
     "ProposedBundle",
@@ -37,4 +40,5 @@ __all__ = [
     "group",
     "level_label",
     "upper_bound",
+    "violations",
 ]
