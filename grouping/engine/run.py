@@ -179,14 +179,16 @@ def _group(
 
     # Sort plain tuples, then build the objects: bundles of one key are disjoint, so
     # their smallest member ids order them like their member id tuples.
+    # Ids and grants are read in the same pass, while each member tuple is in cache.
     rows = [
-        (level, key, tuple(sorted(map(_id_of, members))), loan_total, members)
+        (level, key, tuple(sorted(map(_id_of, members))), loan_total, sum(map(_grant_of, members)))
         for level, key, members, loan_total in bins
     ]
+    del bins
     rows.sort(key=_row_order)
     bundles = [
-        ProposedBundle(key, level, member_ids, loan_total, sum(map(_grant_of, members)))
-        for level, key, member_ids, loan_total, members in rows
+        ProposedBundle(key, level, member_ids, loan_total, grant_total)
+        for level, key, member_ids, loan_total, grant_total in rows
     ]
     unplaced.sort(key=attrgetter("request_id"))
     return GroupingResult(bundles=bundles, unplaced=unplaced)
