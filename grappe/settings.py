@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "api",
     "webhooks",
     "grouping",
+    "exports",
 ]
 
 MIDDLEWARE = [
