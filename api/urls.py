@@ -28,6 +28,7 @@ v1 = [
         bundles.Decision.as_view(),
         name="decision",
     ),
+    path("bundles/<str:reference>/package/", bundles.Package.as_view(), name="package"),
     path(
         "bundles/<str:reference>/documents/",
         bundles.DocumentBuild.as_view(),

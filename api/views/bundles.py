@@ -1,7 +1,9 @@
 """Bundles: funders read those sent to them and decide per member; federations follow
 theirs and start the work on them (grouping runs, document builds)."""
 
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -21,6 +23,7 @@ from api.serializers.bundles import (
 )
 from api.serializers.common import errors
 from api.serializers.jobs import JobSerializer
+from exports.build import latest_build
 from grouping.bundles import record_decision
 from grouping.models import BundleMember
 from workers.jobs import enqueue_job
@@ -77,6 +80,44 @@ class BundleDetail(generics.RetrieveAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class Package(APIView):
+    """The ZIP a funder downloads: streamed from the private storage, never buffered."""
+
+    @extend_schema(
+        tags=TAG,
+        summary="Télécharger le paquet ZIP du dossier (dossier PDF, annexe, pièces, manifeste)",
+        description="Le paquet de la dernière construction des documents. L'en-tête ETag "
+        "porte son SHA-256 ; manifest.json, dans le paquet, celui de chaque fichier.",
+        responses={
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            **errors(),
+        },
+    )
+    def get(self, request, reference: str):
+        bundle = get_object_or_404(_bundles(request), reference=reference)
+        build = latest_build(bundle)
+        if build is None:
+            raise ApiError(
+                "Les documents de ce dossier ne sont pas encore construits.",
+                code="package_not_built",
+                status_code=status.HTTP_404_NOT_FOUND,
+            )
+        response = FileResponse(
+            build.package.open("rb"),
+            as_attachment=True,
+            filename=f"{bundle.reference}-paquet.zip",
+            content_type="application/zip",
+        )
+        response["ETag"] = f'"{build.package_sha256}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        # "Accept: application/zip" must not be refused: errors are answered in JSON.
+        return super().perform_content_negotiation(request, force=True)
 
 
 class Decision(APIView):

@@ -4,6 +4,7 @@
     export GRAPPE_URL=https://grappe.example.org GRAPPE_TOKEN=grp_…
     python funder_client.py list [--state submitted]
     python funder_client.py show DC-2026-0001
+    python funder_client.py download DC-2026-0001 [--to DC-2026-0001.zip]
     python funder_client.py decide DC-2026-0001 DEM-2026-000042 --approve [--amount 20000.00]
     python funder_client.py decide DC-2026-0001 DEM-2026-000043 --decline --reason "…"
 
@@ -13,6 +14,7 @@ same command again with the same --key records nothing twice. A 429 answer is wa
 """
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -71,6 +73,25 @@ class Client:
     def bundle(self, reference: str) -> dict:
         return self.call("GET", f"/api/v1/bundles/{reference}/")
 
+    def download(self, reference: str, path: str) -> str:
+        """Stream the bundle's ZIP package to ``path``; returns its checked SHA-256."""
+        request = Request(  # noqa: S310
+            f"{self.base_url}/api/v1/bundles/{reference}/package/",
+            headers={"Authorization": f"Bearer {self.token}", "Accept": "application/zip"},
+        )
+        digest = hashlib.sha256()
+        try:
+            with urlopen(request, timeout=self.timeout) as response, open(path, "wb") as out:  # noqa: S310
+                expected = response.headers.get("ETag", "").strip('"')
+                while chunk := response.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+        except HTTPError as exc:
+            raise ApiError(exc.code, json.loads(exc.read() or b"{}")) from None
+        if expected and digest.hexdigest() != expected:
+            raise ApiError(0, {"error": {"code": "corrupt_download", "message": path}})
+        return digest.hexdigest()
+
     def decide(
         self,
         bundle: str,
@@ -100,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     listing.add_argument("--submitted-after", default="", help="YYYY-MM-DD")
     show = commands.add_parser("show", help="one bundle and its members")
     show.add_argument("bundle")
+    download = commands.add_parser("download", help="save one bundle's ZIP package")
+    download.add_argument("bundle")
+    download.add_argument("--to", default="")
     decide = commands.add_parser("decide", help="record your decision on one member")
     decide.add_argument("bundle")
     decide.add_argument("request")
@@ -122,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
         elif args.command == "show":
             print(json.dumps(client.bundle(args.bundle), indent=2, ensure_ascii=False))
+        elif args.command == "download":
+            path = args.to or f"{args.bundle}.zip"
+            print(f"{path}\tsha256 {client.download(args.bundle, path)}")
         else:
             result = client.decide(
                 args.bundle,

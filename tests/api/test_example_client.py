@@ -8,7 +8,8 @@ from django.conf import settings
 
 from api.tokens import issue_token
 from dossiers.models import FundingRequest
-from grouping.bundles import mark_ready, seal_bundle, submit_bundle
+from exports.build import build_bundle_documents
+from grouping.bundles import seal_bundle, submit_bundle
 from tests.grouping.builders import bundle_of, campaign_with_policy, officer_of, reviewed_request
 
 # serialized_rollback: the flush after a transactional test would otherwise also remove the
@@ -25,12 +26,12 @@ def load_client_module():
     return module
 
 
-def test_the_example_client_lists_bundles_and_posts_a_decision(live_server, capsys, monkeypatch):
+def test_the_example_client_lists_downloads_and_decides(live_server, capsys, monkeypatch, tmp_path):
     campaign = campaign_with_policy()
     officer = officer_of(campaign)
     requests_ = [reviewed_request(campaign, officer=officer) for _ in range(2)]
     bundle = seal_bundle(bundle_of(campaign, *requests_), actor=officer)
-    mark_ready(bundle, actor=None)
+    build_bundle_documents(bundle)
     submit_bundle(bundle, actor=officer)
     _, raw = issue_token(organisation=bundle.funder, name="Client", scopes=["write"])
     monkeypatch.setenv("GRAPPE_URL", live_server.url)
@@ -40,6 +41,9 @@ def test_the_example_client_lists_bundles_and_posts_a_decision(live_server, caps
 
     assert client.main(["list", "--state", "submitted"]) == 0
     assert bundle.reference in capsys.readouterr().out
+    saved = tmp_path / "paquet.zip"
+    assert client.main(["download", bundle.reference, "--to", str(saved)]) == 0
+    assert saved.stat().st_size > 0 and "sha256" in capsys.readouterr().out
     assert client.main(["decide", bundle.reference, member.request.reference, "--approve"]) == 0
     assert "approved" in capsys.readouterr().out
     assert FundingRequest.objects.get(pk=member.request_id).state == "approved"
