@@ -103,9 +103,14 @@ def perform(
     note: str = "",
     expected_state: str | None = None,
     on: date | None = None,
+    notify: bool = True,
     **kwargs,
 ) -> FundingRequest:
-    """Run transition ``name``; ``actor`` None means the system. Returns the updated request."""
+    """Run transition ``name``; ``actor`` None means the system. Returns the updated request.
+
+    ``notify=False`` is for replaying a history that never happened (the demo, imports):
+    the history row is written, nobody is told.
+    """
     if name not in TRANSITIONS:
         raise ValueError(f"Unknown transition {name!r}")
     on = on or timezone.localdate()
@@ -126,7 +131,8 @@ def perform(
         if problems:
             raise Refused("Action refusée :", problems)
         log = _apply(locked, name, actor=actor, note=note, **kwargs)
-        _notify_after_commit([log])
+        if notify:
+            _notify_after_commit([log])
     return locked
 
 
@@ -146,12 +152,22 @@ def _apply(locked: FundingRequest, name: str, *, actor, note: str, **kwargs) -> 
 
 
 def perform_many(
-    requests: Iterable, name: str, *, actor, note: str = "", **kwargs
+    requests: Iterable,
+    name: str,
+    *,
+    actor,
+    note: str = "",
+    on: date | None = None,
+    notify: bool = True,
+    **kwargs,
 ) -> list[FundingRequest]:
     """The same transition on several requests, all or none (sealing a bundle, sending it).
 
     Locks in primary-key order so that two batches never deadlock each other.
     """
+    from dossiers.guards import problems_for
+
+    on = on or timezone.localdate()
     pks = sorted({getattr(r, "pk", r) for r in requests})
     done = []
     with transaction.atomic():
@@ -173,9 +189,13 @@ def perform_many(
                 )
             if actor is not None and not has_transition_perm(method, actor):
                 raise Forbidden(f"Vous n'avez pas le droit d'agir sur {locked.reference}.")
+            problems = problems_for(name, locked, on, note=note, **kwargs)
+            if problems:
+                raise Refused(f"Action refusée pour {locked.reference} :", problems)
             logs.append(_apply(locked, name, actor=actor, note=note, **kwargs))
             done.append(locked)
-        _notify_after_commit(logs)
+        if notify:
+            _notify_after_commit(logs)
     return done
 
 

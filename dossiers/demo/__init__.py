@@ -10,14 +10,9 @@ adds nothing and returns zero counts. Bundles are not part of the demo yet: grou
 and decided requests only carry their state.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from unittest import mock
-
 from django.db import transaction
 
 from accounts.models import Organisation, User
-from dossiers import workflow
 from dossiers.demo import catalogue as data
 from dossiers.demo.builders import (
     PATHS,
@@ -64,24 +59,12 @@ def is_loaded() -> bool:
     return Campaign.objects.filter(reference__in=references).exists()
 
 
-@contextmanager
-def _silent_notifications() -> Iterator[None]:
-    """The demo replays a history that never happened: nobody must hear about it.
-
-    Every transition still goes through ``workflow.perform`` (lock, guards, history row);
-    only its after-commit notification (e-mails, webhook events, their job rows) is left
-    out. Patched by name, so a renamed hook fails loudly here rather than sending.
-    """
-    with mock.patch.object(workflow, "_notify_after_commit", lambda logs: None):
-        yield
-
-
 def load_demo(smes: int = 300, seed: int = 2026) -> dict[str, int]:
     """Load the demo (``smes`` enterprises, one request each); return what was created."""
     if is_loaded():
         return dict.fromkeys(COUNTED, 0)
     before = _count()
-    with _silent_notifications(), transaction.atomic():
+    with transaction.atomic():
         DemoWorld(smes=smes, seed=seed).build()
     after = _count()
     return {key: after[key] - before[key] for key in COUNTED}
