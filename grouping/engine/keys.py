@@ -122,18 +122,21 @@ class LadderPlan:
         """
         atoms = list(atoms)
         functions = [self.step_key_function(i) for i in range(len(self.ladder))]
-        keys = [{atom: function(atom) for atom in atoms} for function in functions]
+        keys = [dict(zip(atoms, map(function, atoms), strict=True)) for function in functions]
         parents: list[dict[Key, Key]] = []
         for index in range(len(self.ladder) - 1):
-            parent: dict[Key, Key] = {}
             narrow, wide = keys[index], keys[index + 1]
-            for atom in atoms:
-                known = parent.setdefault(narrow[atom], wide[atom])
-                if known != wide[atom]:
-                    raise ValueError(
-                        f"inconsistent candidate data: key {narrow[atom]!r} at ladder step "
-                        f"{index} belongs to both {known!r} and {wide[atom]!r} at step "
-                        f"{index + 1} (check département/région and NAF section/code pairs)"
-                    )
+            pairs = set(zip(narrow.values(), wide.values(), strict=True))
+            parent = dict(pairs)
+            if len(parent) != len(pairs):
+                seen: dict[Key, Key] = {}
+                for key, above in sorted(pairs):
+                    known = seen.setdefault(key, above)
+                    if known != above:
+                        raise ValueError(
+                            f"inconsistent candidate data: key {key!r} at ladder step "
+                            f"{index} belongs to both {known!r} and {above!r} at step "
+                            f"{index + 1} (check département/région and NAF section/code pairs)"
+                        )
             parents.append(parent)
         return keys, parents

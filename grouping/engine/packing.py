@@ -216,7 +216,8 @@ def _deal(
 
     Returns ``(bundles, [])``, or ``(None, best failed attempt as index lists)``.
     """
-    k_star = _preferred_k(p, sum(loans[:p]), k_lo, k_hi, q)
+    loan_total = sum(loans[:p]) if q.target_loan is not None else 0
+    k_star = _preferred_k(p, loan_total, k_lo, k_hi, q)
     ks = [k_star, k_star - 1, k_lo]
     if q.U is not None:
         ks += [k_star + 1, k_hi]
