@@ -11,6 +11,8 @@ COPY dossiers dossiers
 COPY grouping grouping
 COPY exports exports
 COPY workers workers
+COPY portals portals
+COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . \
     && DEBUG=0 SECRET_KEY=build-only python manage.py collectstatic --noinput \

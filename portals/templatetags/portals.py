@@ -70,3 +70,22 @@ def role_label(user) -> str:
     if user.is_staff and not user.organisation_id:
         return _("Administration Grappe")
     return user.get_role_display()
+
+
+@register.simple_tag
+def error_links(*forms) -> str:
+    """Links from the error summary to each field in error (forms or formsets, bound only)."""
+    items = []
+    for form in forms:
+        if not getattr(form, "is_bound", False):
+            continue
+        for each in getattr(form, "forms", [form]):
+            for field in each:
+                if not field.is_hidden:
+                    items += [
+                        {"id": field.auto_id, "label": field.label, "error": e}
+                        for e in field.errors
+                    ]
+    from django.template.loader import render_to_string
+
+    return render_to_string("portals/includes/error_links.html", {"items": items})

@@ -13,6 +13,7 @@ from tests.factories import (
     FederationFactory,
     FunderFactory,
     UserFactory,
+    add_document,
     make_request,
 )
 
@@ -60,7 +61,10 @@ def world(db) -> World:
         "funder": UserFactory(username="funder", funder=True, organisation=funder),
         "staff": UserFactory(username="staff", is_staff=True),
     }
-    make_request(representative=users["other_sme"], campaign=CampaignFactory())
+    elsewhere = make_request(
+        representative=users["other_sme"], campaign=CampaignFactory(), complete=False
+    )
+    add_document(elsewhere, "kbis")
     request = make_request(campaign=campaign, representative=users["sme_owner"])
     request = returned_for_changes(request, users["fed_officer"])
     return World(users=users, request=request, document=request.documents.first())

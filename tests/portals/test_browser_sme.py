@@ -17,7 +17,12 @@ import pytest
 from dossiers.models import FundingRequest, RequestState
 from tests.factories import CampaignFactory, UserFactory, add_document, tiny_pdf
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after this transactional test would otherwise also remove
+# the scheme parameters loaded by a data migration, which later tests need.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"

@@ -59,6 +59,7 @@ def test_a_bad_siret_is_explained_next_to_the_field_and_nothing_typed_is_lost(cl
     assert 'aria-invalid="true"' in page
     assert 'aria-describedby="id_ent-siret_helptext id_ent-siret_error"' in page
     assert 'id="id_ent-siret_error"' in page
+    assert '<a href="#id_ent-siret">SIRET</a>' in page  # the summary links to the field
     # Everything typed comes back, including the fields that were right.
     assert 'value="Boulangerie du Marché"' in page
     assert 'value="12345678901234"' in page
