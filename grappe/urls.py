@@ -6,5 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("workers.urls")),
     path("api/", include("api.urls")),
+    path("", include("exports.urls")),
     path("", include("portals.urls")),
 ]
