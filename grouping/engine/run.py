@@ -134,7 +134,7 @@ def groups_at(level_keys: dict[Atom, Key], atoms: dict[Atom, list[Item]]) -> dic
 
 
 def group(
-    candidates: Sequence[Candidate],
+    candidates: Iterable[Candidate],
     policy: Policy,
     *,
     describe_key: DescribeKey | None = None,
@@ -144,6 +144,8 @@ def group(
     Deterministic: the result depends only on the set of candidates, not their order.
     Bundles are sorted by (level, key, member ids), unplaced requests by id.
     """
+    if not isinstance(candidates, Sequence):
+        candidates = list(candidates)  # read twice below: an iterator would run dry
     with _gc_paused():
         return _group(candidates, policy, describe_key or describe_key_codes)
 

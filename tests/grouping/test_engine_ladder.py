@@ -235,3 +235,9 @@ def test_amounts_are_written_the_french_way():
     assert format_euros(1_420_000) == "14\u202f200,00\u00a0€"
     assert format_euros(5) == "0,05\u00a0€"
     assert format_euros(-123_456_789) == "-1\u202f234\u202f567,89\u00a0€"
+
+
+def test_candidates_may_come_from_a_generator():
+    result = group((request(i) for i in range(1, 4)), policy())
+
+    assert result.placed == 3
