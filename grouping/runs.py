@@ -357,7 +357,8 @@ def _copy_text(value: str) -> str:
 
 
 def _copy(model, columns: list[str], lines: Iterable[str]) -> None:
-    """COPY text-format ``lines`` (each ending in a newline) into ``model``'s table.
+    """COPY text-format ``lines`` (each ending in a newline; one item may hold several)
+    into ``model``'s table.
 
     PostgreSQL only (psycopg 3). Columns left out take their database default.
     """
@@ -394,13 +395,8 @@ def _reference(pk: int, year: int) -> str:
     return f"GRP-{year}-{pk:06d}"
 
 
-@dataclass(frozen=True, slots=True)
-class _Totals:
-    cost: int
-    own: int
-
-
-def _totals(proposed: GroupingResult, amounts: dict) -> list[_Totals]:
+def _totals(proposed: GroupingResult, amounts: dict) -> list[tuple[int, int]]:
+    """Each proposed bundle's (cost, own funds) in cents."""
     totals = []
     for proposal in proposed.bundles:
         cost = own = 0
@@ -408,7 +404,7 @@ def _totals(proposed: GroupingResult, amounts: dict) -> list[_Totals]:
             _, _, member_cost, member_own = amounts[pk]
             cost += member_cost
             own += member_own
-        totals.append(_Totals(cost, own))
+        totals.append((cost, own))
     return totals
 
 
@@ -424,14 +420,16 @@ def _write_bundles(
     if not proposed.bundles:
         return ()
     year = timezone.localdate().year
-    totals = _totals(proposed, amounts)
-    if connection.vendor == "postgresql":
-        ids = _reserve_ids(Bundle, len(proposed.bundles))
-        references = tuple(_reference(pk, year) for pk in ids)
-        _copy_bundles(run, campaign, funder_id, policy, proposed, ids, references, totals)
-        _copy_members(proposed, ids, amounts)
-        return references
-    return _create_bundles(run, campaign, funder_id, policy, proposed, year, totals, amounts)
+    if connection.vendor != "postgresql":
+        totals = _totals(proposed, amounts)
+        return _create_bundles(run, campaign, funder_id, policy, proposed, year, totals, amounts)
+    ids = _reserve_ids(Bundle, len(proposed.bundles))
+    references = tuple(_reference(pk, year) for pk in ids)
+    members, totals = _member_lines(proposed, ids, amounts)
+    bundles = _bundle_lines(run, campaign, funder_id, policy, proposed, ids, references, totals)
+    _copy(Bundle, BUNDLE_COLUMNS, bundles)
+    _copy(BundleMember, MEMBER_COLUMNS, members)
+    return references
 
 
 BUNDLE_COLUMNS = [
@@ -443,7 +441,27 @@ BUNDLE_COLUMNS = [
 MEMBER_COLUMNS = ["bundle_id", "request_id", "grant", "loan"]  # the rest: database defaults
 
 
-def _copy_bundles(run, campaign, funder_id, policy, proposed, ids, references, totals) -> None:
+def _member_lines(
+    proposed: GroupingResult, ids: list[int], amounts: dict
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """COPY lines of the memberships (one string per bundle) and each bundle's (cost, own
+    funds), in one pass over the members."""
+    text = _DecimalTexts()
+    chunks, totals = [], []
+    for bundle_id, proposal in zip(ids, proposed.bundles, strict=True):
+        cost = own = 0
+        lines = []
+        for pk in proposal.member_ids:
+            loan, grant, member_cost, member_own = amounts[pk]
+            cost += member_cost
+            own += member_own
+            lines.append(f"{bundle_id}\t{pk}\t{text[grant]}\t{text[loan]}\n")
+        chunks.append("".join(lines))
+        totals.append((cost, own))
+    return chunks, totals
+
+
+def _bundle_lines(run, campaign, funder_id, policy, proposed, ids, references, totals):
     fixed = f"{campaign.pk}\t{funder_id}\t{run.pk}\t"
     state = BundleState.DRAFT.value
     created = timezone.now().isoformat()
@@ -456,38 +474,24 @@ def _copy_bundles(run, campaign, funder_id, policy, proposed, ids, references, t
             f"{_copy_text(describe_key(trade, territory, key))}\t{level}"
         )
 
-    lines = []
-    for proposal, pk, reference, total in zip(
+    for proposal, pk, reference, (cost, own) in zip(
         proposed.bundles, ids, references, totals, strict=True
     ):
         key = (proposal.level, proposal.key)
         if key not in keys:
             keys[key] = key_columns(*key)
-        lines.append(
+        yield (
             f"{pk}\t{fixed}{reference}\t{state}\t\t{keys[key]}\t{len(proposal.member_ids)}\t"
             f"{_decimal_text(proposal.loan_total)}\t{_decimal_text(proposal.grant_total)}\t"
-            f"{_decimal_text(total.cost)}\t{_decimal_text(total.own)}\t{created}\n"
+            f"{_decimal_text(cost)}\t{_decimal_text(own)}\t{created}\n"
         )
-    _copy(Bundle, BUNDLE_COLUMNS, lines)
-
-
-def _copy_members(proposed: GroupingResult, ids: list[int], amounts: dict) -> None:
-    text = _DecimalTexts()
-
-    def lines() -> Iterator[str]:
-        for bundle_id, proposal in zip(ids, proposed.bundles, strict=True):
-            for pk in proposal.member_ids:
-                loan, grant, _, _ = amounts[pk]
-                yield f"{bundle_id}\t{pk}\t{text[grant]}\t{text[loan]}\n"
-
-    _copy(BundleMember, MEMBER_COLUMNS, lines())
 
 
 def _create_bundles(run, campaign, funder_id, policy, proposed, year, totals, amounts):
     """Where COPY is not available (SQLite): ``bulk_create`` in batches."""
     now = timezone.now()
     bundles = []
-    for index, (proposal, total) in enumerate(zip(proposed.bundles, totals, strict=True)):
+    for index, (proposal, (cost, own)) in enumerate(zip(proposed.bundles, totals, strict=True)):
         trade, territory = policy.ladder[proposal.level]
         bundles.append(
             Bundle(
@@ -504,8 +508,8 @@ def _create_bundles(run, campaign, funder_id, policy, proposed, year, totals, am
                 member_count=len(proposal.member_ids),
                 loan_total=_euros(proposal.loan_total),
                 grant_total=_euros(proposal.grant_total),
-                cost_total=_euros(total.cost),
-                own_funds_total=_euros(total.own),
+                cost_total=_euros(cost),
+                own_funds_total=_euros(own),
                 created_at=now,
             )
         )
