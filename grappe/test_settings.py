@@ -1,9 +1,10 @@
 """The short overlay the test suite runs under. Everything else is grappe.settings."""
 
 import tempfile
+from pathlib import Path
 
 from grappe.settings import *  # noqa: F403
-from grappe.settings import STORAGES
+from grappe.settings import STATIC_ROOT, STORAGES
 
 # Ordinary tests run tasks in process; the worker tests start a real worker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
@@ -24,3 +25,7 @@ STORAGES = {
 # documents stay in the private storage above, served only by the checking view.
 MEDIA_URL = "/live-server-media-unused/"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="grappe-test-media-")
+
+# WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT does not exist yet, as
+# in a fresh clone before collectstatic.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -19,4 +19,12 @@ BEAT_SCHEDULE = {
         "task": "workers.tasks.start_draft_purge",
         "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
     },
+    "retry-webhook-deliveries": {
+        "task": "webhooks.tasks.retry_due_deliveries",
+        "schedule": 60.0,
+    },
+    "purge-idempotency-keys": {
+        "task": "api.tasks.purge_idempotency_keys",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }

@@ -1,22 +1,13 @@
 """Fixtures of the API tests: two federations, a funder, their tokens, a JSON client."""
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.tokens import issue_token
 from tests.factories import CampaignFactory, FederationFactory, FunderFactory
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _static_root():
-    # WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT does not exist yet,
-    # as in a fresh checkout before collectstatic.
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
