@@ -1,7 +1,8 @@
 """From the models to the documents: ``snapshot_bundle`` and ``snapshot_receipt``.
 
 The renderers never touch the database; these functions read it once and freeze what the
-documents show into :mod:`exports.snapshot` dataclasses.
+documents show into :mod:`exports.snapshot` dataclasses (each member's rows are turned
+into its snapshot by :mod:`exports.members`).
 
 - **Few queries, whatever the size.** A bundle is read in a fixed number of queries: the
   bundle with its campaign, federation and funder; the members with their requests,
@@ -17,58 +18,28 @@ documents show into :mod:`exports.snapshot` dataclasses.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 
 from django.db.models import F
 from django.utils import timezone, translation
 
-from dossiers.de_minimis import PriorAid as AidFigure
-from dossiers.de_minimis import aid_in_window, window_start
-from dossiers.guards import DE_MINIMIS_CEILING_KEY
-from dossiers.models import (
-    DeMinimisAid,
-    Enterprise,
-    FinancingLine,
-    FundingRequest,
-    SchemeParameter,
-)
+from dossiers.models import DeMinimisAid, FinancingLine, FundingRequest
 from dossiers.models import SupplierQuote as QuoteRow
 from dossiers.models import SupportingDocument as DocumentRow
-from exports.snapshot import (
-    Address,
-    DeMinimisDeclaration,
-    DossierSnapshot,
-    FinancingPlan,
-    Funder,
-    FunderKind,
-    LeadPartner,
-    Mandate,
-    MemberSnapshot,
-    PlanLine,
-    PriorAid,
-    ReceiptSnapshot,
-    SupplierQuote,
-    SupportingDocument,
+from exports.members import (
+    DeMinimisRules,
+    StoredDocument,
+    cents,
+    listed_documents,
+    member_snapshot,
+    parse_address,
+    project_text,
 )
+from exports.snapshot import DossierSnapshot, Funder, FunderKind, LeadPartner, ReceiptSnapshot
 from grouping.models import Bundle, BundleMember, BundleState
-
-CENT = Decimal("0.01")
-P = SchemeParameter.Key
-
-# The regulation each de minimis sector falls under (BRIEF rule 2), as the dossier cites it.
-REGULATIONS = {
-    Enterprise.Sector.GENERAL: "Règlement (UE) 2023/2831",
-    Enterprise.Sector.AGRICULTURE: "Règlement (UE) 2024/3118",
-    Enterprise.Sector.FISHERY: "Règlement (UE) n° 717/2014",
-    Enterprise.Sector.SGEI: "Règlement (UE) 2023/2832",
-}
-# "12 rue des Lilas, 23000 Guéret": the organisation's address is one line.
-_ADDRESS = re.compile(r"^(?P<street>.*?)[,\s]+(?P<postal_code>\d{5})\s+(?P<city>\S.*)$")
 
 
 class IncompleteDossier(Exception):
@@ -78,15 +49,6 @@ class IncompleteDossier(Exception):
         super().__init__(message)
         self.message = message
         self.problems = problems
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDocument:
-    """Where a document the snapshot lists is stored: what the package streams."""
-
-    request_reference: str
-    filename: str  # as the snapshot lists it (unique within the member)
-    storage_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,13 +118,13 @@ def _collect(bundle: Bundle, build_date: date) -> BundleContent:
             f"Les documents du dossier {bundle.reference} ne peuvent pas être construits :",
             problems,
         )
-    rules = _DeMinimisRules(build_date)
+    rules = DeMinimisRules(build_date)
     snapshots, stored = [], []
     for request in requests:
-        listed = _documents(request, documents[request.pk])
+        listed = listed_documents(request, documents[request.pk])
         stored += [entry for _, entry in listed]
         snapshots.append(
-            _member(
+            member_snapshot(
                 request,
                 lines[request.pk],
                 quotes[request.pk],
@@ -209,187 +171,6 @@ def _missing_declarations(requests: list[FundingRequest]) -> list[str]:
     return problems
 
 
-def parse_address(text: str) -> Address:
-    """One line ("12 rue des Lilas, 23000 Guéret") as street, postal code and city."""
-    text = " ".join(text.split())
-    match = _ADDRESS.match(text)
-    if match is None:
-        return Address(street=text, postal_code="", city="")
-    return Address(
-        street=match["street"].strip(" ,"),
-        postal_code=match["postal_code"],
-        city=match["city"],
-    )
-
-
-def split_signatory(signed_by: str) -> tuple[str, str]:
-    """ "Claire Martin, gérante" -> ("Claire Martin", "gérante"); no comma: no role."""
-    name, comma, role = signed_by.rpartition(",")
-    if not comma or not name.strip() or not role.strip():
-        return signed_by.strip(), ""
-    return name.strip(), role.strip()
-
-
-class _DeMinimisRules:
-    """The window and ceilings in force on the build date, each read once."""
-
-    def __init__(self, on: date) -> None:
-        self.on = on
-        self.years = int(SchemeParameter.value_on(P.DE_MINIMIS_WINDOW_YEARS, on))
-        # The window convention of dossiers.de_minimis: it starts the day after this.
-        self.start = window_start(on, self.years) + timedelta(days=1)
-        self._ceilings: dict[str, Decimal] = {}
-
-    def ceiling(self, sector: str) -> Decimal:
-        if sector not in self._ceilings:
-            key = DE_MINIMIS_CEILING_KEY[sector]
-            self._ceilings[sector] = _cents(SchemeParameter.value_on(key, self.on))
-        return self._ceilings[sector]
-
-
-def _cents(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT)
-
-
-def _member(
-    request: FundingRequest,
-    lines: list[FinancingLine],
-    quotes: list[QuoteRow],
-    aids: list[DeMinimisAid],
-    documents: tuple[SupportingDocument, ...],
-    rules: _DeMinimisRules,
-) -> MemberSnapshot:
-    enterprise = request.enterprise
-    declaration = request.de_minimis
-    signed_by, role = split_signatory(request.mandate_signed_by)
-    return MemberSnapshot(
-        request_reference=request.reference,
-        company_name=enterprise.name,
-        siren=enterprise.siren,
-        siret=enterprise.siret,
-        legal_form=str(enterprise.get_legal_form_display()),
-        created_on=enterprise.creation_date,
-        naf_code=enterprise.naf_code,
-        naf_label=enterprise.naf_label,
-        nafa_code=enterprise.nafa_code or None,
-        departement_code=enterprise.departement,
-        departement_name=enterprise.departement_name,
-        region_code=enterprise.region,
-        region_name=enterprise.region_name,
-        headcount=_cents(enterprise.headcount),
-        sme_category=str(enterprise.get_sme_category_display()),
-        project_category=str(request.get_project_category_display()),
-        project_description=_project(request),
-        quotes=tuple(
-            SupplierQuote(
-                supplier=quote.supplier_name,
-                siret=quote.supplier_siret,
-                quoted_on=quote.quote_date,
-                amount_excl_vat=_cents(quote.amount_excl_vat),
-                description=quote.description,
-            )
-            for quote in quotes
-        ),
-        plan=_plan(request, lines),
-        de_minimis=DeMinimisDeclaration(
-            prior_aids=tuple(
-                PriorAid(
-                    granting_body=aid.granting_body,
-                    regulation=aid.regulation,
-                    granted_on=aid.granted_on,
-                    amount=_cents(aid.amount),
-                )
-                for aid in aids
-            ),
-            window_start=rules.start,
-            window_end=rules.on,
-            total_over_window=_cents(
-                aid_in_window(
-                    [AidFigure(aid.amount, aid.granted_on) for aid in aids], rules.on, rules.years
-                )
-            ),
-            ceiling=rules.ceiling(enterprise.sector),
-            regulation=REGULATIONS[enterprise.sector],
-            declared_by=declaration.declared_by,
-            declared_on=declaration.declared_on,
-        ),
-        mandate=Mandate(
-            signed_by=signed_by, signatory_role=role, signed_on=request.mandate_signed_on
-        ),
-        documents=documents,
-    )
-
-
-def _project(request: FundingRequest) -> str:
-    title, description = request.project_title.strip(), request.project_description.strip()
-    if title and description:
-        return f"{title} — {description}"
-    return title or description
-
-
-def _plan(request: FundingRequest, lines: list[FinancingLine]) -> FinancingPlan:
-    uses = tuple(
-        PlanLine(line.label, _cents(line.amount))
-        for line in lines
-        if line.side == FinancingLine.Side.USE
-    )
-    sources = tuple(
-        PlanLine(line.label, _cents(line.amount))
-        for line in lines
-        if line.side == FinancingLine.Side.SOURCE
-    )
-    return FinancingPlan(
-        uses=uses,
-        sources=sources,
-        total_cost=_cents(request.total_cost),
-        grant=_cents(request.grant_amount),
-        loan=_cents(request.loan_amount),
-        own_funds=_cents(request.own_funds),
-    )
-
-
-def _documents(
-    request: FundingRequest, rows: list[DocumentRow]
-) -> list[tuple[SupportingDocument, StoredDocument]]:
-    """The member's documents, each under a filename unique within the member.
-
-    Two uploads may share an original name (a Kbis sent again when the first expired):
-    the later ones become "kbis (2).pdf", so every file the dossier lists is one file
-    of the package, matched by name.
-    """
-    taken: set[str] = set()
-    listed = []
-    for row in rows:
-        stored = row.stored_file
-        filename = _unique(stored.original_name, taken)
-        listed.append(
-            (
-                SupportingDocument(
-                    kind=str(row.get_kind_display()),
-                    filename=filename,
-                    sha256=stored.sha256,
-                    size=stored.size,
-                    issued_on=row.issued_on,
-                    expires_on=row.expires_on,
-                ),
-                StoredDocument(request.reference, filename, stored.file.name),
-            )
-        )
-    return listed
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, number = name, 1
-    stem, dot, extension = name.rpartition(".")
-    if not dot or not stem:
-        stem, dot, extension = name, "", ""
-    while candidate.casefold() in taken:
-        number += 1
-        candidate = f"{stem} ({number}){dot}{extension}"
-    taken.add(candidate.casefold())
-    return candidate
-
-
 # --- The SME's deposit receipt ---------------------------------------------------------
 
 
@@ -432,15 +213,15 @@ def _receipt(request: FundingRequest) -> ReceiptSnapshot:
         funder_name=funder_name,
         programme=campaign.programme,
         project_category=str(request.get_project_category_display()),
-        project_description=_project(request),
-        total_cost=_cents(request.total_cost),
-        grant=_cents(request.grant_amount),
-        loan=_cents(request.loan_amount),
-        own_funds=_cents(request.own_funds),
+        project_description=project_text(request),
+        total_cost=cents(request.total_cost),
+        grant=cents(request.grant_amount),
+        loan=cents(request.loan_amount),
+        own_funds=cents(request.own_funds),
         de_minimis_declared_on=(
             declaration.declared_on if declaration else timezone.localdate(request.submitted_at)
         ),
         mandate_signed_on=request.mandate_signed_on,
-        documents=tuple(document for document, _ in _documents(request, rows)),
+        documents=tuple(document for document, _ in listed_documents(request, rows)),
         contact_email=campaign.federation.email,
     )

@@ -8,17 +8,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from dossiers.models import DeMinimisDeclaration, FundingRequest
+from dossiers.de_minimis import PriorAid as AidFigure
+from dossiers.de_minimis import aid_in_window
+from dossiers.models import DeMinimisAid, DeMinimisDeclaration, FundingRequest
 from dossiers.workflow import perform
 from exports.adapters import (
     IncompleteDossier,
     collect_bundle,
-    parse_address,
     sealed_on,
     snapshot_bundle,
     snapshot_receipt,
-    split_signatory,
 )
+from exports.members import parse_address, project_text, split_signatory
 from exports.snapshot import Address, FunderKind, fingerprint
 from grouping.models import BundleTransition
 from tests.exports.bundles import sealed_bundle
@@ -117,6 +118,23 @@ def test_the_de_minimis_declaration_counts_the_aids_of_the_window_before_the_bui
     later = snapshot_bundle(world.bundle, build_date=on + timedelta(days=3 * 365))
     assert later.members[0].de_minimis.total_over_window == Decimal("0.00")
     assert members[1].de_minimis.prior_aids == ()
+
+
+def test_an_aid_older_than_the_window_is_left_out_so_the_rows_add_up(world):
+    declaration = world.requests[0].de_minimis
+    on = date.today()
+    DeMinimisAid.objects.create(
+        declaration=declaration,
+        granting_body="Bpifrance",
+        granted_on=on.replace(year=on.year - 3),  # exactly three years: no longer counts
+        amount=Decimal("23900.00"),
+    )
+
+    declared = snapshot_bundle(world.bundle, build_date=on).members[0].de_minimis
+
+    assert [aid.granting_body for aid in declared.prior_aids] == ["Région Nouvelle-Aquitaine"]
+    aids = [AidFigure(a.amount, a.granted_on) for a in declaration.aids.all()]
+    assert declared.total_over_window == aid_in_window(aids, on, 3) == Decimal("4500.00")
 
 
 def test_the_mandate_separates_the_signatory_from_the_role(world):
@@ -223,6 +241,23 @@ def test_a_signatory_is_split_from_the_role(text, expected):
     assert split_signatory(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("title", "description", "expected"),
+    [
+        ("Site vitrine", "", "Site vitrine"),
+        ("Site vitrine", "Avec prise de rendez-vous.", "Site vitrine — Avec prise de rendez-vous."),
+        (
+            "Site vitrine",
+            "Site vitrine et prise de rendez-vous.",
+            "Site vitrine et prise de rendez-vous.",
+        ),
+    ],
+)
+def test_the_project_is_its_title_then_its_description(title, description, expected):
+    request = FundingRequest(project_title=title, project_description=description)
+    assert project_text(request) == expected
+
+
 def _queries(bundle) -> int:
     with CaptureQueriesContext(connection) as queries:
         snapshot_bundle(bundle, build_date=date.today())
@@ -235,7 +270,8 @@ def test_the_adapter_reads_a_bundle_in_a_bounded_number_of_queries(
     small, large = sealed_bundle(2), sealed_bundle(9)
 
     assert _queries(small.bundle) == _queries(large.bundle)
-    with django_assert_max_num_queries(10):
+    # bundle, members, plan lines, quotes, aids, documents, window, one ceiling per sector
+    with django_assert_max_num_queries(6 + 1 + 4):
         snapshot_bundle(large.bundle, build_date=date.today())
 
 

@@ -1,0 +1,248 @@
+"""One member's rows, read by ``exports.adapters``, turned into its snapshot.
+
+Functions over model instances already loaded: the request with its enterprise, plan
+lines, quotes, prior aids and documents. The only queries are the dated parameters, read
+once per build by :class:`DeMinimisRules`. French labels: the caller runs them under
+``translation.override("fr")``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from dossiers.de_minimis import window_start
+from dossiers.guards import DE_MINIMIS_CEILING_KEY
+from dossiers.models import (
+    DeMinimisAid,
+    Enterprise,
+    FinancingLine,
+    FundingRequest,
+    SchemeParameter,
+)
+from dossiers.models import SupplierQuote as QuoteRow
+from dossiers.models import SupportingDocument as DocumentRow
+from exports.snapshot import (
+    Address,
+    DeMinimisDeclaration,
+    FinancingPlan,
+    Mandate,
+    MemberSnapshot,
+    PlanLine,
+    PriorAid,
+    SupplierQuote,
+    SupportingDocument,
+)
+
+CENT = Decimal("0.01")
+P = SchemeParameter.Key
+
+# The regulation each de minimis sector falls under (BRIEF rule 2), as the dossier cites it.
+REGULATIONS = {
+    Enterprise.Sector.GENERAL: "Règlement (UE) 2023/2831",
+    Enterprise.Sector.AGRICULTURE: "Règlement (UE) 2024/3118",
+    Enterprise.Sector.FISHERY: "Règlement (UE) n° 717/2014",
+    Enterprise.Sector.SGEI: "Règlement (UE) 2023/2832",
+}
+# "12 rue des Lilas, 23000 Guéret": the organisation's address is one line.
+_ADDRESS = re.compile(r"^(?P<street>.*?)[,\s]+(?P<postal_code>\d{5})\s+(?P<city>\S.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """Where a document the snapshot lists is stored: what the package streams."""
+
+    request_reference: str
+    filename: str  # as the snapshot lists it (unique within the member)
+    storage_name: str
+
+
+def parse_address(text: str) -> Address:
+    """One line ("12 rue des Lilas, 23000 Guéret") as street, postal code and city."""
+    text = " ".join(text.split())
+    match = _ADDRESS.match(text)
+    if match is None:
+        return Address(street=text, postal_code="", city="")
+    return Address(
+        street=match["street"].strip(" ,"),
+        postal_code=match["postal_code"],
+        city=match["city"],
+    )
+
+
+def split_signatory(signed_by: str) -> tuple[str, str]:
+    """The mandate's signatory and role: "Claire Martin, gérante" gives ("Claire Martin",
+    "gérante"); without a comma there is no role."""
+    name, comma, role = signed_by.rpartition(",")
+    if not comma or not name.strip() or not role.strip():
+        return signed_by.strip(), ""
+    return name.strip(), role.strip()
+
+
+class DeMinimisRules:
+    """The window and ceilings in force on the build date, each read once."""
+
+    def __init__(self, on: date) -> None:
+        self.on = on
+        self.years = int(SchemeParameter.value_on(P.DE_MINIMIS_WINDOW_YEARS, on))
+        # The convention of dossiers.de_minimis.aid_in_window: the window starts the day
+        # after window_start() and ends on the grant date (here the build date), included.
+        self.start = window_start(on, self.years) + timedelta(days=1)
+        self._ceilings: dict[str, Decimal] = {}
+
+    def ceiling(self, sector: str) -> Decimal:
+        if sector not in self._ceilings:
+            key = DE_MINIMIS_CEILING_KEY[sector]
+            self._ceilings[sector] = cents(SchemeParameter.value_on(key, self.on))
+        return self._ceilings[sector]
+
+
+def cents(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT)
+
+
+def member_snapshot(
+    request: FundingRequest,
+    lines: list[FinancingLine],
+    quotes: list[QuoteRow],
+    aids: list[DeMinimisAid],
+    documents: tuple[SupportingDocument, ...],
+    rules: DeMinimisRules,
+) -> MemberSnapshot:
+    enterprise = request.enterprise
+    signed_by, role = split_signatory(request.mandate_signed_by)
+    return MemberSnapshot(
+        request_reference=request.reference,
+        company_name=enterprise.name,
+        siren=enterprise.siren,
+        siret=enterprise.siret,
+        legal_form=str(enterprise.get_legal_form_display()),
+        created_on=enterprise.creation_date,
+        naf_code=enterprise.naf_code,
+        naf_label=enterprise.naf_label,
+        nafa_code=enterprise.nafa_code or None,
+        departement_code=enterprise.departement,
+        departement_name=enterprise.departement_name,
+        region_code=enterprise.region,
+        region_name=enterprise.region_name,
+        headcount=cents(enterprise.headcount),
+        sme_category=str(enterprise.get_sme_category_display()),
+        project_category=str(request.get_project_category_display()),
+        project_description=project_text(request),
+        quotes=tuple(
+            SupplierQuote(
+                supplier=quote.supplier_name,
+                siret=quote.supplier_siret,
+                quoted_on=quote.quote_date,
+                amount_excl_vat=cents(quote.amount_excl_vat),
+                description=quote.description,
+            )
+            for quote in quotes
+        ),
+        plan=financing_plan(request, lines),
+        de_minimis=declaration(request, aids, rules),
+        mandate=Mandate(
+            signed_by=signed_by, signatory_role=role, signed_on=request.mandate_signed_on
+        ),
+        documents=documents,
+    )
+
+
+def declaration(
+    request: FundingRequest, aids: list[DeMinimisAid], rules: DeMinimisRules
+) -> DeMinimisDeclaration:
+    """The declaration as it stands on the build date: the aids granted within the window,
+    so that the rows add up to the total (an older aid no longer counts: left out)."""
+    within = [aid for aid in aids if rules.start <= aid.granted_on <= rules.on]
+    declaration = request.de_minimis
+    return DeMinimisDeclaration(
+        prior_aids=tuple(
+            PriorAid(
+                granting_body=aid.granting_body,
+                regulation=aid.regulation,
+                granted_on=aid.granted_on,
+                amount=cents(aid.amount),
+            )
+            for aid in within
+        ),
+        window_start=rules.start,
+        window_end=rules.on,
+        total_over_window=cents(sum((aid.amount for aid in within), Decimal(0))),
+        ceiling=rules.ceiling(request.enterprise.sector),
+        regulation=REGULATIONS[request.enterprise.sector],
+        declared_by=declaration.declared_by,
+        declared_on=declaration.declared_on,
+    )
+
+
+def project_text(request: FundingRequest) -> str:
+    """The title, then the description unless it already starts with the title."""
+    title, description = request.project_title.strip(), request.project_description.strip()
+    if not description or description.startswith(title):
+        return description or title
+    return f"{title} — {description}" if title else description
+
+
+def financing_plan(request: FundingRequest, lines: list[FinancingLine]) -> FinancingPlan:
+    uses = tuple(
+        PlanLine(line.label, cents(line.amount))
+        for line in lines
+        if line.side == FinancingLine.Side.USE
+    )
+    sources = tuple(
+        PlanLine(line.label, cents(line.amount))
+        for line in lines
+        if line.side == FinancingLine.Side.SOURCE
+    )
+    return FinancingPlan(
+        uses=uses,
+        sources=sources,
+        total_cost=cents(request.total_cost),
+        grant=cents(request.grant_amount),
+        loan=cents(request.loan_amount),
+        own_funds=cents(request.own_funds),
+    )
+
+
+def listed_documents(
+    request: FundingRequest, rows: list[DocumentRow]
+) -> list[tuple[SupportingDocument, StoredDocument]]:
+    """The member's documents, each under a filename unique within the member.
+
+    Two uploads may share an original name (a Kbis sent again when the first expired):
+    the later ones become "kbis (2).pdf", so every file the dossier lists is one file
+    of the package, matched by name.
+    """
+    taken: set[str] = set()
+    listed = []
+    for row in rows:
+        stored = row.stored_file
+        filename = _unique(stored.original_name, taken)
+        listed.append(
+            (
+                SupportingDocument(
+                    kind=str(row.get_kind_display()),
+                    filename=filename,
+                    sha256=stored.sha256,
+                    size=stored.size,
+                    issued_on=row.issued_on,
+                    expires_on=row.expires_on,
+                ),
+                StoredDocument(request.reference, filename, stored.file.name),
+            )
+        )
+    return listed
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, number = name, 1
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        stem, dot, extension = name, "", ""
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{stem} ({number}){dot}{extension}"
+    taken.add(candidate.casefold())
+    return candidate
