@@ -55,9 +55,10 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
 def safe_component(name: str, *, fallback: str = "sans nom") -> str:
     """One path component that is safe on every file system and inside a ZIP."""
     name = unicodedata.normalize("NFC", name)
-    name = "".join(
-        " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char for char in name
-    )
+    if not name.isprintable():  # control, format or line-separator characters to blank out
+        name = "".join(
+            " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char for char in name
+        )
     name = _UNSAFE.sub("_", name)
     name = _SPACES.sub(" ", name).strip(" .")
     stem, dot, extension = name.rpartition(".")
@@ -129,10 +130,9 @@ def render_package(
     for reference, filename, source in documents:
         if reference not in folders:
             raise ValueError(f"document {filename!r} belongs to no member ({reference!r})")
-        entries.append((order[reference], reference, filename, source))
-    entries.sort(
-        key=lambda entry: (entry[0], safe_component(_display_basename(entry[2])), entry[2])
-    )
+        safe_name = safe_component(_display_basename(filename), fallback="document")
+        entries.append((order[reference], safe_name, filename, reference, source))
+    entries.sort(key=lambda entry: entry[:3])
 
     files: list[dict[str, Any]] = []
     buffer = io.BytesIO()
@@ -143,12 +143,9 @@ def render_package(
         ):
             files.append(_add(archive, name, io.BytesIO(content)))
         taken: dict[str, set[str]] = {}
-        for _, reference, filename, source in entries:
+        for _, safe_name, filename, reference, source in entries:
             folder = folders[reference]
-            name = _deduplicate(
-                safe_component(_display_basename(filename), fallback="document"),
-                taken.setdefault(folder, set()),
-            )
+            name = _deduplicate(safe_name, taken.setdefault(folder, set()))
             with _open(source) as stream:
                 entry = _add(archive, f"{DOCUMENTS_DIR}/{folder}/{name}", stream)
             recorded = expected.get((reference, filename))
