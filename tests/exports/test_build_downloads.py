@@ -52,8 +52,9 @@ def client_of(user) -> Client:
 
 def get(user, name: str, bundle):
     response = client_of(user).get(reverse(name, args=[bundle.reference]))
+    # Read a streamed file to its end: the test client then closes it as a server would
+    # (response.close() would also end the request and close the test's connection).
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return response, body
 
 
