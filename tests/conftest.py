@@ -29,3 +29,17 @@ def redis_url() -> str:
     if not url:
         _missing("this test needs Redis: set REDIS_URL=redis://…")
     return url
+
+
+def pytest_collection_modifyitems(items):
+    # A transactional test ends with a flush that also empties what the migrations loaded
+    # (the scheme parameters, content types). Serialized rollback restores it; mixing
+    # serialized and plain transactional tests makes the restore collide with the content
+    # types the flush re-creates. So every transactional test is serialized, whoever wrote it.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if not marker.kwargs.get("serialized_rollback"):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
