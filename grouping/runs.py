@@ -396,11 +396,15 @@ def _copy(model, columns: list[str], lines: Iterable[str]) -> None:
 
 
 def _reserve_ids(model, count: int) -> list[int]:
-    quote = connection.ops.quote_name
+    """``count`` primary keys taken from the table's own sequence (PostgreSQL)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [quote(model._meta.db_table), count],
+            "SELECT pg_get_serial_sequence(%s, 'id')",
+            [connection.ops.quote_name(model._meta.db_table)],
+        )
+        sequence = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
         )
         return [row[0] for row in cursor.fetchall()]
 
