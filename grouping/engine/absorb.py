@@ -97,18 +97,26 @@ def absorb_leftovers(
         group_bins = per_group[top]
         if not group_bins:
             continue
-        group_bins.sort(key=lambda b: (len(b[2]), b[0], b[1], min(item[1] for item in b[2])))
+        # smallest first; the first member's id breaks ties (bundles are disjoint)
+        group_bins.sort(key=lambda b: (len(b[2]), b[0], b[1], b[2][0][1]))
+        index = _Index(chain)
+        for bin_ in group_bins:
+            if len(bin_[2]) < q.M:
+                index.register(bin_)
         items = leftovers[top]
         chains = {item[1]: chain(origin[item[1]], 0) if last else [top] for item in items}
-        items = _join(items, group_bins, chains, chain, last, origin, q, widen=False)
+        items = _join(items, index, chains, last, origin, q, widen=False)
         if last and items:
             new_bins = _steal(items, group_bins, chains, chain, last, origin, q)
             bins.extend(new_bins)
             group_bins.extend(new_bins)
+            for bin_ in new_bins:
+                if len(bin_[2]) < q.M:
+                    index.register(bin_)
             placed = {item[1] for bin_ in new_bins for item in bin_[2]}
             items = [item for item in items if item[1] not in placed]
         if items:
-            items = _join(items, group_bins, chains, chain, last, origin, q, widen=True)
+            items = _join(items, index, chains, last, origin, q, widen=True)
         if items:
             items, created = _repack(items, group_bins, chains, chain, last, origin, q)
             bins.extend(created)
@@ -118,9 +126,8 @@ def absorb_leftovers(
 
 def _join(
     items: list[Item],
-    group_bins: list[Bin],
+    index: _Index,
     chains: dict[int, list[Key]],
-    chain: Callable[[Key, int], list[Key]],
     last: int,
     origin: dict[int, Key],
     q: PackParams,
@@ -128,10 +135,6 @@ def _join(
     widen: bool,
 ) -> list[Item]:
     """Leftovers join bundles with room; ``widen`` allows moving a bundle up the ladder."""
-    index = _Index(chain)
-    for bin_ in group_bins:
-        if len(bin_[2]) < q.M:
-            index.register(bin_)
     remaining: list[Item] = []
     for item in items:
         loan = item[0]
