@@ -182,6 +182,10 @@ class _HashingReader:
 
 
 def _add(archive: PinnedZipFile, name: str, stream: IO[bytes]) -> dict[str, Any]:
+    if isinstance(stream, io.BytesIO):  # already in memory: one write, no streaming
+        data = stream.getvalue()
+        archive.writestr(name, data)
+        return {"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     reader = _HashingReader(stream)
     archive.write_stream(name, reader)  # type: ignore[arg-type]
     return {"path": name, "size": reader.size, "sha256": reader.sha256.hexdigest()}
