@@ -45,6 +45,14 @@ def person(user) -> str:
     return user.get_full_name() or user.username
 
 
+def actor(user) -> str:
+    """Who acted, for an applicant's eyes: a funder's analyst is named with their bank."""
+    name = person(user)
+    if user is not None and user.is_funder_member and user.organisation_id:
+        return f"{name} ({user.organisation.name})"
+    return name
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
@@ -57,6 +65,8 @@ class TimelineEntry:
 
 def timeline(funding_request: FundingRequest) -> list[TimelineEntry]:
     """Creation, then every transition in order, with who did it and the note."""
+    from portals.templatetags.portals import euros  # the template filter imports this module
+
     entries = [
         TimelineEntry(
             at=funding_request.created_at,
@@ -67,12 +77,20 @@ def timeline(funding_request: FundingRequest) -> list[TimelineEntry]:
             state_label=RequestState.DRAFT.label,
         )
     ]
-    for row in funding_request.history.select_related("actor"):
+    rows = list(funding_request.history.select_related("actor__organisation"))
+    last_approval = max((i for i, r in enumerate(rows) if r.transition == "approve"), default=None)
+    for index, row in enumerate(rows):
+        label = str(TRANSITION_LABELS.get(row.transition, row.transition))
+        if index == last_approval and funding_request.approved_amount is not None:
+            label = _("%(label)s : %(amount)s") % {
+                "label": label,
+                "amount": euros(funding_request.approved_amount),
+            }
         entries.append(
             TimelineEntry(
                 at=row.at,
-                label=str(TRANSITION_LABELS.get(row.transition, row.transition)),
-                actor=person(row.actor),
+                label=label,
+                actor=actor(row.actor),
                 note=row.note,
                 state=row.to_state,
                 state_label=RequestState(row.to_state).label,
@@ -85,7 +103,7 @@ def timeline(funding_request: FundingRequest) -> list[TimelineEntry]:
 class ThreadEntry:
     at: datetime
     author: str
-    side: str  # "sme", "federation" or "system": how the page tells the sides apart
+    side: str  # "sme", "federation", "funder" or "system": how the page tells them apart
     body: str
     about: str  # for a decision's note: the decision it came with
 
@@ -93,6 +111,8 @@ class ThreadEntry:
 def _side(user) -> str:
     if user is None:
         return "system"
+    if user.is_funder_member:
+        return "funder"
     return "sme" if user.is_sme_representative and not user.is_staff else "federation"
 
 
@@ -105,11 +125,11 @@ def thread(funding_request: FundingRequest) -> list[ThreadEntry]:
     entries += [
         ThreadEntry(
             row.at,
-            person(row.actor),
+            actor(row.actor),
             _side(row.actor),
             row.note,
             str(TRANSITION_LABELS.get(row.transition, row.transition)),
         )
-        for row in funding_request.history.select_related("actor").exclude(note="")
+        for row in funding_request.history.select_related("actor__organisation").exclude(note="")
     ]
     return sorted(entries, key=lambda e: e.at)

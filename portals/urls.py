@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.views import accounts, editing, federation, funder, shared, sme
+from portals.views import accounts, bundles, editing, federation, funder, grouping, shared, sme
 
 app_name = "portals"
 
@@ -67,6 +67,35 @@ urlpatterns = [
         federation.campaign_dashboard,
         name="campaign_dashboard",
     ),
-    # --- Funder space (first page; the bundle pages will follow) -----------------------------
+    # --- Federation: grouping and collective files ----------------------------------------
+    path(
+        "federation/campagnes/<str:campaign>/regroupement/",
+        grouping.grouping,
+        name="grouping",
+    ),
+    path(
+        "federation/campagnes/<str:campaign>/regroupement/apercu/",
+        grouping.grouping_preview,
+        name="grouping_preview",
+    ),
+    path(
+        "federation/campagnes/<str:campaign>/regroupement/lancer/",
+        grouping.grouping_run,
+        name="grouping_run",
+    ),
+    path("federation/dossiers-collectifs/<str:bundle>/", bundles.bundle_page, name="bundle"),
+    path(
+        "federation/dossiers-collectifs/<str:bundle>/action/",
+        bundles.bundle_action,
+        name="bundle_action",
+    ),
+    # --- Funder space ----------------------------------------------------------------------
     path("financeur/", funder.home, name="funder_home"),
+    path("financeur/dossiers-collectifs/<str:bundle>/", funder.bundle_page, name="funder_bundle"),
+    path(
+        "financeur/dossiers-collectifs/<str:bundle>/membres/<int:member_id>/",
+        funder.decision,
+        name="funder_decision",
+    ),
+    path("financeur/demandes/<str:reference>/", funder.request_page, name="funder_request"),
 ]

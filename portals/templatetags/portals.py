@@ -53,7 +53,7 @@ def portal_nav(context):
             ("portals:campaigns", _("Campagnes")),
             ("portals:prefill", _("Préremplir une demande")),
         ],
-        FUNDER: [("portals:funder_home", _("Demandes reçues"))],
+        FUNDER: [("portals:funder_home", _("Dossiers collectifs reçus"))],
     }
     items[STAFF] = items[FEDERATION]
     links = []
@@ -89,3 +89,16 @@ def error_links(*forms) -> str:
     from django.template.loader import render_to_string
 
     return render_to_string("portals/includes/error_links.html", {"items": items})
+
+
+@register.filter
+def ladder_step(bundle) -> str:
+    """A bundle's step on the widening ladder, in words: ``étape 2 — division NAF × région``."""
+    from django.utils.translation import gettext as _
+
+    from portals.collective_forms import level_words
+
+    return _("étape %(n)s — %(words)s") % {
+        "n": bundle.ladder_level + 1,
+        "words": level_words(bundle.trade_level, bundle.territory_level),
+    }

@@ -1,20 +1,128 @@
-"""The funder's space. A first page only: the requests sent to the funder's organisation.
+"""The funder's space: the bundles sent to it, a bundle's page with its package, a decision
+per member, and the requests sent to it (read-only).
 
-The bundle pages (download the package, record a decision per member) come with the
-grouping work and will replace this list.
+A funder sees a bundle once it is submitted to it (``Bundle.objects.visible_to``) and a
+request once it is sent to it (``FundingRequest.objects.visible_to``); anything else is a
+404. Each decision is ``grouping.bundles.record_decision``: the last one decides the bundle.
 """
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dossiers.models import FundingRequest
-from portals.access import FUNDER, for_audience
+from dossiers import guards
+from dossiers.models import FinancingLine
+from dossiers.workflow import Conflict, WorkflowError
+from grouping.bundles import record_decision
+from grouping.models import Bundle, BundleMember, BundleState
+from portals import presenters
+from portals.access import FUNDER, for_audience, visible_request
+from portals.collective import memberships
+from portals.collective_forms import DecisionForm, InboxFilterForm
+from portals.views.bundles import bundle_context, visible_bundle
+
+M = BundleMember.Status
 
 
 @for_audience(FUNDER)
-def home(request):
-    requests = (
-        FundingRequest.objects.visible_to(request.user)
-        .select_related("campaign__federation", "enterprise")
-        .order_by("-submitted_at")
+def home(http_request):
+    """The inbox: every bundle sent to the funder, those awaiting decisions first."""
+    form = InboxFilterForm(http_request.GET or None)
+    bundles = (
+        Bundle.objects.visible_to(http_request.user)
+        .select_related("campaign__federation")
+        .annotate(
+            pending=Count("members", filter=Q(members__active=True, members__status=M.ACTIVE))
+        )
+        .order_by("-submitted_at", "reference")
     )
-    return render(request, "portals/funder/home.html", {"requests": requests})
+    if form.is_valid() and form.cleaned_data["state"]:
+        bundles = bundles.filter(state=form.cleaned_data["state"])
+    return render(http_request, "portals/funder/home.html", {"bundles": bundles, "form": form})
+
+
+@for_audience(FUNDER)
+def bundle_page(http_request, bundle: str):
+    """A bundle sent to the funder: its members, the package, a decision link per member."""
+    found = visible_bundle(http_request.user, bundle)
+    return render(http_request, "portals/funder/bundle.html", bundle_context(http_request, found))
+
+
+@for_audience(FUNDER)
+def decision(http_request, bundle: str, member_id: int):
+    """Approve one member with an amount, or decline it with a reason."""
+    found = visible_bundle(http_request.user, bundle)
+    member = get_object_or_404(
+        found.members.select_related("request__enterprise").exclude(status=M.WITHDRAWN),
+        pk=member_id,
+    )
+    form = DecisionForm(
+        http_request.POST or None,
+        asked=member.asked,
+        initial={"amount": member.asked},
+    )
+    refused = None
+    if http_request.method == "POST" and form.is_valid():
+        approved = form.cleaned_data["decision"] == DecisionForm.APPROVE
+        try:
+            record_decision(
+                found,
+                member,
+                actor=http_request.user,
+                approved=approved,
+                amount=form.cleaned_data["amount"] if approved else None,
+                reason=form.cleaned_data["reason"].strip(),
+            )
+        except Conflict as exc:
+            messages.warning(http_request, exc.message)
+            return redirect("portals:funder_bundle", found.reference)
+        except WorkflowError as exc:
+            refused = exc
+        else:
+            text = (
+                _("%(ref)s : financement accordé.")
+                if approved
+                else _("%(ref)s : refus enregistré.")
+            )
+            messages.success(http_request, text % {"ref": member.request.reference})
+            return redirect("portals:funder_bundle", found.reference)
+    return render(
+        http_request,
+        "portals/funder/decision.html",
+        {
+            "bundle": found,
+            "member": member,
+            "fr": member.request,
+            "form": form,
+            "refused": refused,
+            "has_errors": http_request.method == "POST",
+            "open": found.state == BundleState.SUBMITTED and member.status == M.ACTIVE,
+        },
+    )
+
+
+@for_audience(FUNDER)
+def request_page(http_request, reference: str):
+    """A request sent to the funder, read-only: the enterprise, the plan, the documents."""
+    funding_request = visible_request(http_request.user, reference)
+    lines = list(funding_request.financing_lines.all())
+    declaration = getattr(funding_request, "de_minimis", None)
+    return render(
+        http_request,
+        "portals/funder/request.html",
+        {
+            "fr": funding_request,
+            "enterprise": funding_request.enterprise,
+            "uses": [line for line in lines if line.side == FinancingLine.Side.USE],
+            "sources": [line for line in lines if line.side == FinancingLine.Side.SOURCE],
+            "quotes": list(funding_request.quotes.all()),
+            "declaration": declaration,
+            "aids": list(declaration.aids.all()) if declaration else [],
+            "documents": list(funding_request.documents.select_related("stored_file")),
+            "warnings": guards.plan_warnings(funding_request, timezone.localdate()),
+            "timeline": presenters.timeline(funding_request),
+            "memberships": memberships(funding_request, http_request.user),
+        },
+    )

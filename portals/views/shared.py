@@ -16,6 +16,7 @@ from dossiers.models import FinancingLine, FundingRequest
 from dossiers.models.funding_request import EDITABLE
 from portals import presenters
 from portals.access import FEDERATION, SME, STAFF, audience, for_audience, visible_request
+from portals.collective import memberships
 from portals.forms import MessageForm, TransitionForm
 from portals.receipt import receipt_snapshot
 
@@ -45,6 +46,8 @@ def request_context(http_request, funding_request: FundingRequest, **extra) -> d
         "editable": funding_request.state in EDITABLE,
         "warnings": guards.plan_warnings(funding_request, today),
         "message_form": MessageForm(initial={"next": http_request.get_full_path()}),
+        "memberships": memberships(funding_request, user),
+        "link_bundle": "portals:bundle" if audience(user) in (FEDERATION, STAFF) else "",
     }
     if context["editable"]:
         context["missing"] = guards.submission_problems(funding_request, today)

@@ -1,4 +1,5 @@
-"""The portals' cast: one federation's campaign with a request, and everyone around it."""
+"""The portals' cast: one federation's campaign with a request, and everyone around it;
+``submitted_bundle`` adds a collective file of that campaign sent to the world's funder."""
 
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from tests.factories import (
 
 ROLES = (
     "anonymous", "sme_owner", "other_sme", "fed_officer", "fed_manager", "other_fed",
-    "funder", "staff",
+    "funder", "other_funder", "staff",
 )  # fmt: skip
 
 
@@ -59,6 +60,7 @@ def world(db) -> World:
         "fed_manager": UserFactory(username="manager", manager=True, organisation=federation),
         "other_fed": UserFactory(username="other-fed", officer=True, organisation=other_federation),
         "funder": UserFactory(username="funder", funder=True, organisation=funder),
+        "other_funder": UserFactory(username="other-funder", funder=True),
         "staff": UserFactory(username="staff", is_staff=True),
     }
     elsewhere = make_request(
@@ -68,3 +70,29 @@ def world(db) -> World:
     request = make_request(campaign=campaign, representative=users["sme_owner"])
     request = returned_for_changes(request, users["fed_officer"])
     return World(users=users, request=request, document=request.documents.first())
+
+
+def submitted_bundle(world: World):
+    """Two reviewed requests of the world's campaign, grouped, sealed, their documents
+    built, sent to the world's funder. The world's SME owner represents the first member."""
+    from exports.build import build_bundle_documents
+    from grouping.bundles import seal_bundle, submit_bundle
+    from grouping.models import Bundle, GroupingPolicy
+    from tests.grouping.builders import bundle_of, reviewed_request
+
+    campaign = world.request.campaign
+    officer = world.users["fed_officer"]
+    GroupingPolicy.objects.get_or_create(
+        campaign=campaign,
+        defaults={
+            "trade_level": "subclass",
+            "territory_level": "departement",
+            "funder": campaign.funders.get(),
+        },
+    )
+    members = [reviewed_request(campaign, officer=officer) for _ in range(2)]
+    members[0].enterprise.representatives.add(world.users["sme_owner"])
+    bundle = seal_bundle(bundle_of(campaign, *members), actor=officer)
+    build_bundle_documents(bundle)
+    submit_bundle(bundle, actor=officer)
+    return Bundle.objects.get(pk=bundle.pk)

@@ -13,7 +13,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.portals.conftest import ROLES, World
+from tests.portals.conftest import ROLES, World, submitted_bundle
 
 OK = 200
 LOGIN = "login"  # 302 to the login page
@@ -21,8 +21,9 @@ MOVED = "moved"  # 302 somewhere else than the login page
 NF = 404
 NA = 405
 
-# Namespaces whose every URL must appear below (add "bundles", "funders"… when they exist).
-COVERED_NAMESPACES = ("portals",)
+# Namespaces whose every URL must appear below: the portals' pages, and the downloads of a
+# bundle's built documents (they hold every member's figures and supporting documents).
+COVERED_NAMESPACES = ("portals", "exports")
 
 
 @dataclass(frozen=True)
@@ -30,27 +31,37 @@ class Access:
     expected: tuple
     method: str = "get"
     data: dict = field(default_factory=dict)
+    # What the ``reference`` parameter names: the world's request (returned to its SME for
+    # changes), the collective file ("bundle", for the exports' downloads) or a request
+    # sent to the funder in it ("bundle_request").
+    on: str = "request"
 
 
-def get(*expected) -> Access:
-    return Access(expected)
+def get(*expected, on: str = "request") -> Access:
+    return Access(expected, on=on)
 
 
 def post(data: dict, *expected) -> Access:
     return Access(expected, "post", data)
 
 
-EVERYONE_OK = get(OK, OK, OK, OK, OK, OK, OK, OK)
-SME_ONLY = get(LOGIN, OK, OK, NF, NF, NF, NF, NF)
-APPLICANTS = get(LOGIN, OK, NF, OK, OK, NF, NF, OK)  # the SME, its federation, staff
-REVIEWERS = get(LOGIN, NF, NF, OK, OK, NF, NF, OK)  # this request's federation, staff
-FEDERATIONS = get(LOGIN, NF, NF, OK, OK, OK, NF, OK)  # any federation (its own data), staff
+EVERYONE_OK = get(OK, OK, OK, OK, OK, OK, OK, OK, OK)
+SME_ONLY = get(LOGIN, OK, OK, NF, NF, NF, NF, NF, NF)
+APPLICANTS = get(LOGIN, OK, NF, OK, OK, NF, NF, NF, OK)  # the SME, its federation, staff
+REVIEWERS = get(LOGIN, NF, NF, OK, OK, NF, NF, NF, OK)  # this request's federation, staff
+FEDERATIONS = get(LOGIN, NF, NF, OK, OK, OK, NF, NF, OK)  # any federation (its own data), staff
+# The bundle's funder only (sent to it); another bank, the federation, staff: 404.
+THE_FUNDER = get(LOGIN, NF, NF, NF, NF, NF, OK, NF, NF)
+# Who works on the bundle: its federation, its funder, staff. The member SME sees the
+# bundle on its request page but not the documents of the other members.
+WORKS_ON_BUNDLE = get(LOGIN, NF, NF, OK, OK, NF, OK, NF, OK, on="bundle")
 
 MATRIX: dict[str, Access] = {
-    #                               anon   owner  o_sme  officer manager o_fed funder staff
-    "portals:home":             get(LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
-    "portals:login":            get(OK,    MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
-    "portals:logout":           post({}, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    #                               anon   owner  o_sme  officer manager o_fed funder o_fund staff
+    "portals:home":             get(LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    "portals:login":            get(OK,    MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    "portals:logout":           post({}, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,
+                                     LOGIN),
     "portals:password_reset": EVERYONE_OK,
     "portals:password_reset_done": EVERYONE_OK,
     "portals:password_reset_confirm": EVERYONE_OK,  # an invalid link: a page saying so
@@ -58,17 +69,17 @@ MATRIX: dict[str, Access] = {
     "portals:invitation_accept": EVERYONE_OK,
     "portals:request_list": SME_ONLY,
     "portals:request_create": SME_ONLY,
-    "portals:request_detail":   get(LOGIN, OK,    NF,    MOVED, MOVED, NF,    NF,    MOVED),
+    "portals:request_detail":   get(LOGIN, OK,    NF,    MOVED, MOVED, NF,    NF,    NF,    MOVED),
     "portals:project_edit": APPLICANTS,
     "portals:plan_edit": APPLICANTS,
     "portals:quotes_edit": APPLICANTS,
     "portals:de_minimis_edit": APPLICANTS,
     "portals:documents": APPLICANTS,
     "portals:document_download": APPLICANTS,
-    "portals:document_delete":  post({}, LOGIN, MOVED, NF, MOVED, MOVED, NF, NF, MOVED),
+    "portals:document_delete":  post({}, LOGIN, MOVED, NF, MOVED, MOVED, NF, NF, NF, MOVED),
     # A stale expected_state: the page comes back with a conflict message, nothing done.
     "portals:transition":       post({"transition": "mark_eligible", "expected_state": "draft"},
-                                     LOGIN, OK, NF, OK, OK, NF, NF, OK),
+                                     LOGIN, OK, NF, OK, OK, NF, NF, NF, OK),
     "portals:thread": APPLICANTS,
     "portals:receipt": APPLICANTS,
     "portals:federation_requests": FEDERATIONS,
@@ -79,19 +90,50 @@ MATRIX: dict[str, Access] = {
     "portals:invite": REVIEWERS,
     "portals:campaigns": FEDERATIONS,
     "portals:campaign_dashboard": REVIEWERS,
-    "portals:funder_home":      get(LOGIN, NF,    NF,    NF,    NF,    NF,    OK,    NF),
+    # --- Grouping and collective files (the campaign's federation, staff) ---------------
+    "portals:grouping": REVIEWERS,
+    # The campaign has no rules yet: the preview says so (200), the run sends back (302).
+    "portals:grouping_preview": post({}, LOGIN, NF, NF, OK, OK, NF, NF, NF, OK),
+    "portals:grouping_run":     post({}, LOGIN, NF, NF, MOVED, MOVED, NF, NF, NF, MOVED),
+    "portals:bundle": REVIEWERS,
+    # A stale expected_state: the page comes back with a conflict message, nothing done.
+    "portals:bundle_action":    post({"action": "seal", "expected_state": "draft"},
+                                     LOGIN, NF, NF, OK, OK, NF, NF, NF, OK),
+    # --- Funder space -------------------------------------------------------------------
+    "portals:funder_home":      get(LOGIN, NF,    NF,    NF,    NF,    NF,    OK,    OK,    NF),
+    "portals:funder_bundle": THE_FUNDER,
+    "portals:funder_decision": THE_FUNDER,
+    "portals:funder_request":   get(LOGIN, NF,    NF,    NF,    NF,    NF,    OK,    NF,    NF,
+                                    on="bundle_request"),
+    # --- A bundle's built documents -------------------------------------------------------
+    "exports:bundle_package": WORKS_ON_BUNDLE,
+    "exports:bundle_dossier": WORKS_ON_BUNDLE,
+    "exports:bundle_annex": WORKS_ON_BUNDLE,
 }  # fmt: skip
 
+BUNDLE_PARAMS = {"bundle", "member_id"}
 
-def url_kwargs(world: World) -> dict[str, object]:
-    """A value for every URL parameter name the covered pages use."""
-    return {
+
+def url_kwargs(world: World, params: list[str], on: str = "request") -> dict[str, object]:
+    """A value for every URL parameter name the covered pages use. The collective file is
+    built only for the pages that need it (it takes a documents build)."""
+    values: dict[str, object] = {
         "reference": world.request.reference,
         "document_id": world.document.pk,
         "campaign": world.request.campaign.reference,
         "uidb64": "MQ",
         "token": "not-a-valid-token",
     }
+    if BUNDLE_PARAMS & set(params) or on != "request":
+        bundle = submitted_bundle(world)
+        member = bundle.members.order_by("request__reference").first()
+        values.update(bundle=bundle.reference, member_id=member.pk)
+        values["reference"] = {
+            "request": world.request.reference,
+            "bundle": bundle.reference,
+            "bundle_request": member.request.reference,
+        }[on]
+    return {param: values[param] for param in params}
 
 
 def _names(patterns, namespace: str | None) -> list[tuple[str, list[str]]]:
@@ -140,8 +182,7 @@ def _outcome(response) -> object:
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_access(world, name):
     access = MATRIX[name]
-    kwargs = {param: url_kwargs(world)[param] for param in covered_urls()[name]}
-    url = reverse(name, kwargs=kwargs)
+    url = reverse(name, kwargs=url_kwargs(world, covered_urls()[name], access.on))
     outcomes = {}
     for role in ROLES:
         client = world.client(role)

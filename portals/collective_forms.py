@@ -1,0 +1,202 @@
+"""Forms of the collective files: a campaign's grouping rules, a bundle action, a funder's
+decision on one member, the funder's inbox filter.
+
+They check what people type; ``grouping`` validates the rules (``GroupingPolicy.clean``)
+and acts (``grouping.bundles``).
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from grouping.engine import TerritoryLevel, TradeLevel
+from grouping.models import BundleState, GroupingPolicy
+from grouping.models.bundle import SENT
+from portals.forms import amount_field
+
+WIDENING_STEPS = 4  # widening steps offered by the form, after the declared key
+
+TRADE_LABELS = {
+    TradeLevel.NONE: _("tous métiers"),
+    TradeLevel.SECTION: _("section NAF (ex. C)"),
+    TradeLevel.DIVISION: _("division NAF (ex. 10)"),
+    TradeLevel.GROUP: _("groupe NAF (ex. 10.7)"),
+    TradeLevel.CLASS: _("classe NAF (ex. 10.71)"),
+    TradeLevel.SUBCLASS: _("sous-classe NAF (ex. 10.71C)"),
+    TradeLevel.NAFA: _("métier artisanal (NAFA)"),
+}
+TERRITORY_LABELS = {
+    TerritoryLevel.NATIONAL: _("France entière"),
+    TerritoryLevel.REGION: _("région"),
+    TerritoryLevel.DEPARTEMENT: _("département"),
+}
+TRADE_CHOICES = [(level.value, TRADE_LABELS[level]) for level in TradeLevel]
+TERRITORY_CHOICES = [(level.value, TERRITORY_LABELS[level]) for level in TerritoryLevel]
+NO_STEP = [("", _("— pas d'étape —"))]
+
+
+def level_words(trade: str, territory: str) -> str:
+    """``"sous-classe NAF (ex. 10.71C) × département"``, translated."""
+    return f"{TRADE_LABELS[TradeLevel(trade)]} × {TERRITORY_LABELS[TerritoryLevel(territory)]}"
+
+
+class PolicyForm(forms.Form):
+    """A campaign's grouping rules. The widening ladder is a few rows of two lists."""
+
+    trade_level = forms.ChoiceField(label=_("Même activité, au niveau"), choices=TRADE_CHOICES)
+    territory_level = forms.ChoiceField(
+        label=_("Même territoire, au niveau"), choices=TERRITORY_CHOICES
+    )
+    min_members = forms.IntegerField(label=_("Membres au minimum"), min_value=2, max_value=1000)
+    max_members = forms.IntegerField(label=_("Membres au maximum"), min_value=2, max_value=1000)
+    target_members = forms.IntegerField(
+        label=_("Taille visée (membres)"),
+        required=False,
+        min_value=2,
+        max_value=1000,
+        help_text=_("Petit nombre : beaucoup de petits dossiers. Vide : aussi peu que possible."),
+    )
+    target_loan = amount_field(_("Taille visée (total des prêts, €)"), required=False)
+    funder = forms.ModelChoiceField(
+        label=_("Financeur des prêts"),
+        queryset=Organisation.objects.none(),
+        help_text=_("Ses minimum et maximum par dossier sont lus dans la table des paramètres."),
+    )
+
+    def __init__(self, *args, campaign, policy: GroupingPolicy | None = None, **kwargs):
+        if policy is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_from(policy)
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.policy = policy
+        self.fields["funder"].queryset = campaign.funders.order_by("name")
+        self.fields["target_loan"].help_text = _(
+            "Petit montant : beaucoup de petits dossiers ; grand : peu de gros dossiers."
+        )
+        for step in range(1, WIDENING_STEPS + 1):
+            self.fields[f"step{step}_trade"] = forms.ChoiceField(
+                label=_("Étape %(n)s — activité") % {"n": step + 1},
+                choices=NO_STEP + TRADE_CHOICES,
+                required=False,
+            )
+            self.fields[f"step{step}_territory"] = forms.ChoiceField(
+                label=_("Étape %(n)s — territoire") % {"n": step + 1},
+                choices=NO_STEP + TERRITORY_CHOICES,
+                required=False,
+            )
+
+    @staticmethod
+    def initial_from(policy: GroupingPolicy) -> dict:
+        initial = {
+            "trade_level": policy.trade_level,
+            "territory_level": policy.territory_level,
+            "min_members": policy.min_members,
+            "max_members": policy.max_members,
+            "target_members": policy.target_members,
+            "target_loan": policy.target_loan,
+            "funder": policy.funder_id,
+        }
+        widening = policy.widening if isinstance(policy.widening, list) else []
+        for step, pair in enumerate(widening[:WIDENING_STEPS], start=1):
+            if isinstance(pair, list | tuple) and len(pair) == 2:
+                initial[f"step{step}_trade"], initial[f"step{step}_territory"] = pair
+        return initial
+
+    def ladder_fields(self) -> list[tuple]:
+        """The widening rows, each as (step number, trade field, territory field)."""
+        return [
+            (step + 1, self[f"step{step}_trade"], self[f"step{step}_territory"])
+            for step in range(1, WIDENING_STEPS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        widening = []
+        for step in range(1, WIDENING_STEPS + 1):
+            trade, territory = data.get(f"step{step}_trade"), data.get(f"step{step}_territory")
+            if bool(trade) != bool(territory):
+                missing = f"step{step}_territory" if trade else f"step{step}_trade"
+                self.add_error(missing, _("Choisissez les deux niveaux de l'étape, ou aucun."))
+            elif trade:
+                widening.append([trade, territory])
+        if self.errors:
+            return data
+        policy = self.policy or GroupingPolicy(campaign=self.campaign)
+        for name in (
+            "trade_level", "territory_level", "min_members", "max_members",
+            "target_members", "target_loan", "funder",
+        ):  # fmt: skip
+            setattr(policy, name, data.get(name))
+        policy.widening = widening
+        try:
+            policy.full_clean()
+        except ValidationError as invalid:
+            self._model_errors(invalid)
+        self.cleaned_policy = policy
+        return data
+
+    def _model_errors(self, invalid: ValidationError) -> None:
+        for name, messages in invalid.message_dict.items():
+            # The ladder's problems name their step ("Étape 2 : ..."): the form shows them
+            # above the widening rows, as errors of the whole form.
+            self.add_error(name if name in self.fields else None, messages)
+
+    def save(self) -> GroupingPolicy:
+        policy = self.cleaned_policy
+        policy.save()
+        return policy
+
+
+class BundleActionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    expected_state = forms.ChoiceField(choices=BundleState.choices, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DecisionForm(forms.Form):
+    """The funder's decision on one member: approve an amount, or decline with a reason."""
+
+    APPROVE, DECLINE = "approve", "decline"
+    decision = forms.ChoiceField(
+        label=_("Décision"),
+        choices=[(APPROVE, _("Accorder le financement")), (DECLINE, _("Refuser"))],
+        widget=forms.RadioSelect,
+    )
+    amount = amount_field(_("Montant accordé (prêt et subvention, €)"), required=False)
+    reason = forms.CharField(
+        label=_("Motif"),
+        required=False,
+        max_length=5000,
+        help_text=_("Obligatoire pour un refus ; l'entreprise le lira sur sa demande."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, asked: Decimal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].help_text = _(
+            "Obligatoire pour un accord, au plus le montant demandé."
+        )
+        self.asked = asked
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.APPROVE and data.get("amount") in (None, ""):
+            self.add_error("amount", _("Indiquez le montant accordé."))
+        if data.get("decision") == self.DECLINE and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Un motif est obligatoire pour un refus."))
+        return data
+
+
+class InboxFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("État"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("Tous"))] + [
+            (state.value, state.label) for state in SENT
+        ]
