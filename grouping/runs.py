@@ -9,10 +9,12 @@ every request left out.
 Decisions:
 - A run **replaces the campaign's previous draft bundles**: they were proposals, held
   nothing for real (their requests stay eligible), and a campaign may be regrouped many
-  times while its rules are tuned. They are deleted with their memberships, not kept as
-  dissolved rows: keeping every proposal would add a million membership rows per rerun.
-  The run records how many it replaced; references come from a sequence and are never
-  reused. A run never touches a sealed or later bundle: their requests are grouped.
+  times while its rules are tuned. The run groups their requests again with the others;
+  a previous draft the run proposes again unchanged (same step, key, funder, members
+  and totals) is kept with its reference, the others are deleted with their memberships
+  (not kept as dissolved rows: that would add a million membership rows per rerun).
+  References come from a sequence and are never reused. A run never touches a sealed or
+  later bundle: their requests are grouped, not eligible.
 - A dry run writes no bundle and replaces nothing; it reads the requests the drafts hold
   as free, so it shows what a real run would do. It is recorded (with its unplaced
   requests) like a real run.
@@ -30,6 +32,7 @@ Decisions:
 
 import gc
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,7 +48,15 @@ from django.utils import timezone
 from dossiers.models import Campaign, FundingRequest, MissingParameter, RequestState
 from dossiers.workflow import Conflict, Forbidden, Refused
 from grouping import permissions
-from grouping.engine import Candidate, GroupingResult, Policy, Unplaced, group, level_label
+from grouping.engine import (
+    Candidate,
+    GroupingResult,
+    Policy,
+    ProposedBundle,
+    Unplaced,
+    group,
+    level_label,
+)
 from grouping.labels import describe_key
 from grouping.models import (
     Bundle,
@@ -61,6 +72,7 @@ from grouping.models.policy import ladder_problems
 ONE_ACTIVE_BUNDLE = "bundle_member_one_active_bundle_per_request"
 BATCH_SIZE = 2_000  # bulk_create batches where COPY is not available
 READ_CHUNK = 20_000
+DELETE_BATCH = 5_000  # ids per DELETE (SQLite limits the parameters of one statement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,14 +236,14 @@ def _second_active_bundle(error: Exception) -> bool:
 def _run(run: GroupingRun, campaign, row: GroupingPolicy, policy: Policy, *, actor) -> RunResult:
     clock = perf_counter()
     timings = {}
-    superseded = 0
     if not run.dry_run:
-        # Serialises the runs of one campaign; "no key" lets requests keep referencing it.
+        # Serialises the runs of one campaign ("no key": requests may still reference it)
+        # and makes a concurrent seal of one of its drafts wait for the run.
         list(
             Campaign.objects.select_for_update(no_key=True).filter(pk=campaign.pk).values_list("pk")
         )
-        superseded = _delete_drafts(campaign)
-    candidates, amounts = _read_candidates(campaign, free_drafts=run.dry_run)
+        list(_drafts(campaign).select_for_update().values_list("pk"))
+    candidates, amounts = _read_candidates(campaign, free_drafts=True)
     timings["read"] = perf_counter() - clock
 
     mark = perf_counter()
@@ -243,7 +255,9 @@ def _run(run: GroupingRun, campaign, row: GroupingPolicy, policy: Policy, *, act
     mark = perf_counter()
     references: tuple[str, ...] = ()
     if not run.dry_run:
-        references = _write_bundles(run, campaign, row.funder_id, policy, proposed, amounts)
+        references, run.kept_count, run.superseded_count = _replace_drafts(
+            run, campaign, row.funder_id, policy, proposed, amounts
+        )
     del amounts
     _write_unplaced(run, proposed.unplaced)
     timings["write"] = perf_counter() - mark
@@ -252,7 +266,6 @@ def _run(run: GroupingRun, campaign, row: GroupingPolicy, policy: Policy, *, act
     run.placed_count = proposed.placed
     run.unplaced_count = len(proposed.unplaced)
     run.bundle_count = len(proposed.bundles)
-    run.superseded_count = superseded
     run.timings = {phase: round(seconds, 3) for phase, seconds in timings.items()}
     run.status = GroupingRun.Status.DONE
     run.finished_at = timezone.now()
@@ -342,23 +355,108 @@ def _read_candidates(
 # --- Writing ----------------------------------------------------------------------------
 
 
-def _delete_drafts(campaign: Campaign) -> int:
-    """Delete the campaign's draft bundles (previous proposals) and what hangs on them."""
-    drafts = Bundle.objects.filter(campaign=campaign, state=BundleState.DRAFT)
-    count = len(drafts.select_for_update().values_list("pk", flat=True))
-    if not count:
-        return 0
+def _drafts(campaign: Campaign):
+    return Bundle.objects.filter(campaign=campaign, state=BundleState.DRAFT)
+
+
+Signature = tuple  # (funder, trade, territory, step, key, member ids, loan, grant)
+
+
+def _signature(funder_id: int, policy: Policy, bundle: ProposedBundle) -> Signature:
+    trade, territory = policy.ladder[bundle.level]
+    return (
+        funder_id,
+        trade.value,
+        territory.value,
+        bundle.level,
+        tuple(bundle.key),
+        bundle.member_ids,
+        bundle.loan_total,
+        bundle.grant_total,
+    )
+
+
+def _draft_signatures(campaign: Campaign) -> dict[Signature, tuple[int, str]]:
+    """The campaign's draft bundles by what they propose: signature -> (id, reference)."""
+    members: dict[int, list[int]] = defaultdict(list)
+    sql, params = (
+        BundleMember.objects.filter(active=True, bundle__in=_drafts(campaign))
+        .order_by("bundle_id", "request_id")
+        .values_list("bundle_id", "request_id")
+        .query.sql_with_params()
+    )
+    for batch in _fetch(sql, params):
+        for bundle_id, request_id in batch:
+            members[bundle_id].append(request_id)
+    drafts = {}
+    for pk, reference, funder_id, trade, territory, level, key, loan, grant in _drafts(
+        campaign
+    ).values_list(
+        "pk",
+        "reference",
+        "funder_id",
+        "trade_level",
+        "territory_level",
+        "ladder_level",
+        "key_codes",
+        _cents("loan_total"),
+        _cents("grant_total"),
+    ):
+        ids = tuple(members.pop(pk, ()))
+        signature = (funder_id, trade, territory, level, tuple(key), ids, loan, grant)
+        drafts[signature] = (pk, reference)
+    return drafts
+
+
+def _delete_bundles(ids: list[int]) -> None:
+    """Delete draft bundles and what hangs on them (plain SQL: the ORM's cascade would
+    load every row first)."""
     quote = connection.ops.quote_name
-    bundles = quote(Bundle._meta.db_table)
-    ids = f"SELECT id FROM {bundles} WHERE campaign_id = %s AND state = %s"  # noqa: S608
-    params = [campaign.pk, BundleState.DRAFT.value]
     with connection.cursor() as cursor:
-        # Plain SQL: the ORM's cascade would load every row in memory first.
-        for model in (BundleMember, BundleTransition):
-            table = quote(model._meta.db_table)
-            cursor.execute(f"DELETE FROM {table} WHERE bundle_id IN ({ids})", params)  # noqa: S608
-        cursor.execute(f"DELETE FROM {bundles} WHERE id IN ({ids})", params)  # noqa: S608
-    return count
+        for start in range(0, len(ids), DELETE_BATCH):
+            batch = ids[start : start + DELETE_BATCH]
+            marks = ", ".join(["%s"] * len(batch))
+            for model, column in (
+                (BundleMember, "bundle_id"),
+                (BundleTransition, "bundle_id"),
+                (Bundle, "id"),
+            ):
+                cursor.execute(
+                    f"DELETE FROM {quote(model._meta.db_table)} "  # noqa: S608
+                    f"WHERE {column} IN ({marks})",
+                    batch,
+                )
+
+
+def _replace_drafts(
+    run: GroupingRun,
+    campaign: Campaign,
+    funder_id: int,
+    policy: Policy,
+    proposed: GroupingResult,
+    amounts: dict[int, tuple[int, int, int, int]],
+) -> tuple[tuple[str, ...], int, int]:
+    """Keep the drafts proposed again unchanged, delete the others, write the new ones.
+
+    Returns the references of the proposed bundles (in order), and how many previous
+    drafts were kept and deleted.
+    """
+    previous = _draft_signatures(campaign)
+    references: list[str | None] = []
+    fresh: list[int] = []
+    for index, bundle in enumerate(proposed.bundles):
+        found = previous.pop(_signature(funder_id, policy, bundle), None)
+        references.append(found[1] if found else None)
+        if found is None:
+            fresh.append(index)
+    kept = len(proposed.bundles) - len(fresh)
+    _delete_bundles(sorted(pk for pk, _ in previous.values()))
+    written = _write_bundles(
+        run, campaign, funder_id, policy, [proposed.bundles[i] for i in fresh], amounts
+    )
+    for index, reference in zip(fresh, written, strict=True):
+        references[index] = reference
+    return tuple(references), kept, len(previous)
 
 
 # COPY's text format: tab-separated, \N for NULL, backslash escapes in text values.
@@ -413,10 +511,10 @@ def _reference(pk: int, year: int) -> str:
     return f"GRP-{year}-{pk:06d}"
 
 
-def _totals(proposed: GroupingResult, amounts: dict) -> list[tuple[int, int]]:
+def _totals(bundles: list[ProposedBundle], amounts: dict) -> list[tuple[int, int]]:
     """Each proposed bundle's (cost, own funds) in cents."""
     totals = []
-    for proposal in proposed.bundles:
+    for proposal in bundles:
         cost = own = 0
         for pk in proposal.member_ids:
             _, _, member_cost, member_own = amounts[pk]
@@ -431,21 +529,21 @@ def _write_bundles(
     campaign: Campaign,
     funder_id: int,
     policy: Policy,
-    proposed: GroupingResult,
+    bundles: list[ProposedBundle],
     amounts: dict[int, tuple[int, int, int, int]],
 ) -> tuple[str, ...]:
-    """Write the proposed bundles (draft) and their memberships; return the references."""
-    if not proposed.bundles:
+    """Write proposed bundles (draft) and their memberships; return their references."""
+    if not bundles:
         return ()
     year = timezone.localdate().year
     if connection.vendor != "postgresql":
-        totals = _totals(proposed, amounts)
-        return _create_bundles(run, campaign, funder_id, policy, proposed, year, totals, amounts)
-    ids = _reserve_ids(Bundle, len(proposed.bundles))
+        totals = _totals(bundles, amounts)
+        return _create_bundles(run, campaign, funder_id, policy, bundles, year, totals, amounts)
+    ids = _reserve_ids(Bundle, len(bundles))
     references = tuple(_reference(pk, year) for pk in ids)
-    members, totals = _member_lines(proposed, ids, amounts)
-    bundles = _bundle_lines(run, campaign, funder_id, policy, proposed, ids, references, totals)
-    _copy(Bundle, BUNDLE_COLUMNS, bundles)
+    members, totals = _member_lines(bundles, ids, amounts)
+    lines = _bundle_lines(run, campaign, funder_id, policy, bundles, ids, references, totals)
+    _copy(Bundle, BUNDLE_COLUMNS, lines)
     _copy(BundleMember, MEMBER_COLUMNS, members)
     return references
 
@@ -460,13 +558,13 @@ MEMBER_COLUMNS = ["bundle_id", "request_id", "grant", "loan"]  # the rest: datab
 
 
 def _member_lines(
-    proposed: GroupingResult, ids: list[int], amounts: dict
+    bundles: list[ProposedBundle], ids: list[int], amounts: dict
 ) -> tuple[list[str], list[tuple[int, int]]]:
     """COPY lines of the memberships (one string per bundle) and each bundle's (cost, own
     funds), in one pass over the members."""
     text = _DecimalTexts()
     chunks, totals = [], []
-    for bundle_id, proposal in zip(ids, proposed.bundles, strict=True):
+    for bundle_id, proposal in zip(ids, bundles, strict=True):
         cost = own = 0
         lines = []
         for pk in proposal.member_ids:
@@ -479,7 +577,7 @@ def _member_lines(
     return chunks, totals
 
 
-def _bundle_lines(run, campaign, funder_id, policy, proposed, ids, references, totals):
+def _bundle_lines(run, campaign, funder_id, policy, bundles, ids, references, totals):
     fixed = f"{campaign.pk}\t{funder_id}\t{run.pk}\t"
     state = BundleState.DRAFT.value
     created = timezone.now().isoformat()
@@ -492,9 +590,7 @@ def _bundle_lines(run, campaign, funder_id, policy, proposed, ids, references, t
             f"{_copy_text(describe_key(trade, territory, key))}\t{level}"
         )
 
-    for proposal, pk, reference, (cost, own) in zip(
-        proposed.bundles, ids, references, totals, strict=True
-    ):
+    for proposal, pk, reference, (cost, own) in zip(bundles, ids, references, totals, strict=True):
         key = (proposal.level, proposal.key)
         if key not in keys:
             keys[key] = key_columns(*key)
@@ -505,11 +601,11 @@ def _bundle_lines(run, campaign, funder_id, policy, proposed, ids, references, t
         )
 
 
-def _create_bundles(run, campaign, funder_id, policy, proposed, year, totals, amounts):
+def _create_bundles(run, campaign, funder_id, policy, proposals, year, totals, amounts):
     """Where COPY is not available (SQLite): ``bulk_create`` in batches."""
     now = timezone.now()
     bundles = []
-    for index, (proposal, (cost, own)) in enumerate(zip(proposed.bundles, totals, strict=True)):
+    for index, (proposal, (cost, own)) in enumerate(zip(proposals, totals, strict=True)):
         trade, territory = policy.ladder[proposal.level]
         bundles.append(
             Bundle(
@@ -543,7 +639,7 @@ def _create_bundles(run, campaign, funder_id, policy, proposed, year, totals, am
                 loan=_euros(amounts[pk][0]),
                 grant=_euros(amounts[pk][1]),
             )
-            for bundle, proposal in zip(bundles, proposed.bundles, strict=True)
+            for bundle, proposal in zip(bundles, proposals, strict=True)
             for pk in proposal.member_ids
         ),
         batch_size=BATCH_SIZE,

@@ -55,7 +55,16 @@ class GroupingRun(models.Model):
     placed_count = models.PositiveIntegerField(_("demandes placées"), default=0)
     unplaced_count = models.PositiveIntegerField(_("demandes sans dossier"), default=0)
     bundle_count = models.PositiveIntegerField(_("dossiers proposés"), default=0)
-    superseded_count = models.PositiveIntegerField(_("propositions remplacées"), default=0)
+    kept_count = models.PositiveIntegerField(
+        _("propositions conservées"),
+        default=0,
+        help_text=_("Dossiers proposés par un regroupement précédent, repris à l'identique."),
+    )
+    superseded_count = models.PositiveIntegerField(
+        _("propositions remplacées"),
+        default=0,
+        help_text=_("Dossiers proposés par un regroupement précédent, supprimés."),
+    )
     timings = models.JSONField(_("durées par phase (s)"), default=dict, blank=True)
 
     started_at = models.DateTimeField(_("lancé le"), default=timezone.now)

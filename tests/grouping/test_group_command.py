@@ -72,6 +72,7 @@ def test_json_gives_the_same_as_one_document(campaign):
         "placed": 2,
         "unplaced": 1,
         "bundles": 1,
+        "kept": 0,
         "superseded": 0,
     }
     assert document["bundles"] == [

@@ -40,9 +40,10 @@ def more_requests(campaign):
 
 
 def take_into_another_bundle(request_id: int) -> Bundle:
-    """What a concurrent writer would do: put the request in a bundle of its own."""
+    """What a concurrent writer would do: put the request in a (sealed) bundle of its own."""
     campaign = FundingRequest.objects.get(pk=request_id).campaign
     bundle = Bundle.objects.create(
+        state="sealed",  # a run replaces drafts, never a sealed bundle
         campaign=campaign,
         funder=campaign.funders.get(),
         reference=f"GRP-AUTRE-{request_id}",

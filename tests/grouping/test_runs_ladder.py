@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from grouping.bundles import withdraw_member
 from grouping.models import Bundle, BundleMember, GroupingRun, UnplacedRequest
 from grouping.runs import run_grouping
 from tests.grouping.builders import campaign_with_policy, eligible_request, officer_of
@@ -121,20 +122,48 @@ def test_a_dry_run_writes_no_bundle_but_shows_them(campaign, creuse_pair):
     assert summary.loan_total == Decimal("24000.00")
 
 
-def test_a_new_run_replaces_the_previous_drafts(campaign, creuse_pair):
-    first = run_grouping(campaign, actor=None)
+def test_a_new_run_keeps_a_proposal_it_makes_again_unchanged(campaign, creuse_pair):
+    run_grouping(campaign, actor=None)
     old = Bundle.objects.get()
+
+    second = run_grouping(campaign, actor=None)
+
+    assert Bundle.objects.get() == old  # same row, same reference
+    assert second.references == (old.reference,)
+    assert (second.run.kept_count, second.run.superseded_count) == (1, 0)
+    assert BundleMember.objects.filter(active=True).count() == 2
+
+
+def test_a_new_run_replaces_the_proposals_that_changed(campaign, creuse_pair):
+    run_grouping(campaign, actor=None)
+    old = Bundle.objects.get()
+    newcomer = eligible_request(campaign, departement="23")
 
     second = run_grouping(campaign, actor=None)
 
     assert not Bundle.objects.filter(pk=old.pk).exists()
     new = Bundle.objects.get()
     assert new.reference != old.reference
-    assert BundleMember.objects.count() == 2
+    assert new.member_count == 3
+    assert set(new.members.values_list("request_id", flat=True)) == {
+        *(r.pk for r in creuse_pair),
+        newcomer.pk,
+    }
+    assert (second.run.kept_count, second.run.superseded_count) == (0, 1)
+    assert BundleMember.objects.count() == 3
+
+
+def test_a_new_run_replaces_a_proposal_whose_member_was_withdrawn(campaign, creuse_pair):
+    third = eligible_request(campaign, departement="23")
+    run_grouping(campaign, actor=None)
+    old = Bundle.objects.get()
+    withdraw_member(old, old.members.get(request=third), actor=None)
+
+    second = run_grouping(campaign, actor=None)
+
+    assert not Bundle.objects.filter(pk=old.pk).exists()  # its history went with it
+    assert Bundle.objects.get().member_count == 3
     assert second.run.superseded_count == 1
-    assert [b.member_ids for b in first.proposed.bundles] == [
-        b.member_ids for b in second.proposed.bundles
-    ]
 
 
 def test_a_dry_run_counts_the_drafts_requests_as_free(campaign, creuse_pair):

@@ -64,6 +64,7 @@ def as_document(result: RunResult, references: dict[int, str]) -> dict:
             "placed": run.placed_count,
             "unplaced": run.unplaced_count,
             "bundles": run.bundle_count,
+            "kept": run.kept_count,
             "superseded": run.superseded_count,
         },
         "bundles": [
@@ -107,8 +108,9 @@ def as_text(result: RunResult, references: dict[int, str]) -> str:
         f"Demandes éligibles : {run.eligible_count} ; placées : {run.placed_count} dans "
         f"{_plural(run.bundle_count, 'dossier')} ; sans dossier : {run.unplaced_count}."
         + (
-            f" Propositions précédentes remplacées : {run.superseded_count}."
-            if run.superseded_count
+            f" Propositions précédentes conservées : {run.kept_count}, remplacées : "
+            f"{run.superseded_count}."
+            if run.kept_count or run.superseded_count
             else ""
         ),
     ]
