@@ -24,7 +24,8 @@ from collections.abc import Callable
 from .keys import Key
 from .packing import Item, PackParams, pack
 
-# A bundle in the making: [level, key, members, loan total].
+# A bundle in the making: [level, key, members, loan total] and, until its members
+# change, [..., sorted member ids, grant total] (see ladder.py).
 Bin = list
 
 
@@ -143,6 +144,7 @@ def _join(
         if target is None:
             remaining.append(item)
             continue
+        del target[4:]  # cached ids and grant total are stale
         target[2].append(item)
         target[3] += loan
         if level != target[0]:
@@ -235,6 +237,7 @@ def _steal_one(
         bin_, item = best
         if bin_[0] == 0:
             origin[item[1]] = bin_[1]
+        del bin_[4:]
         bin_[2].remove(item)
         bin_[3] -= item[0]
         taken.append(best)

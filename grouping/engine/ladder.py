@@ -23,6 +23,8 @@ from .narrow import narrow_bundles
 from .packing import Item, PackParams, group_bound, pack
 
 _loan_of = itemgetter(0)
+_id_of = itemgetter(1)
+_grant_of = itemgetter(2)
 
 
 def ladder_pass(
@@ -31,7 +33,9 @@ def ladder_pass(
     """Pack step by step. ``pool`` maps step-0 keys to items sorted descending.
 
     Returns the bundles, the leftovers per widest key and the step-0 key of every
-    request that left step 0 unbundled.
+    request that left step 0 unbundled. A bundle is ``[level, key, members, loan
+    total, sorted member ids, grant total]``; code that changes the members drops the
+    last two (``del bundle[4:]``) and they are recomputed at the end.
     """
     last = len(parents)
     bins: list[Bin] = []
@@ -44,7 +48,17 @@ def ladder_pass(
                 items.sort(reverse=True)
             packed, rest = pack(items, q)
             for members, loan_total in packed:
-                bins.append([level, key, members, loan_total])
+                # member ids and grants are read now, while the group is in cache
+                bins.append(
+                    [
+                        level,
+                        key,
+                        members,
+                        loan_total,
+                        tuple(sorted(map(_id_of, members))),
+                        sum(map(_grant_of, members)),
+                    ]
+                )
             if not rest:
                 continue
             if level == 0 and last > 0:

@@ -181,16 +181,23 @@ def _group(
 
     # Sort plain tuples, then build the objects: bundles of one key are disjoint, so
     # their smallest member ids order them like their member id tuples.
-    # Ids and grants are read in the same pass, while each member tuple is in cache.
     rows = [
-        (level, key, tuple(sorted(map(_id_of, members))), loan_total, sum(map(_grant_of, members)))
-        for level, key, members, loan_total in bins
+        (bin_[0], bin_[1], *bin_[4:6], bin_[3])
+        if len(bin_) > 4
+        else (
+            bin_[0],
+            bin_[1],
+            tuple(sorted(map(_id_of, bin_[2]))),
+            sum(map(_grant_of, bin_[2])),
+            bin_[3],
+        )
+        for bin_ in bins
     ]
     del bins
     rows.sort(key=_row_order)
     bundles = [
         ProposedBundle(key, level, member_ids, loan_total, grant_total)
-        for level, key, member_ids, loan_total, grant_total in rows
+        for level, key, member_ids, grant_total, loan_total in rows
     ]
     unplaced.sort(key=attrgetter("request_id"))
     return GroupingResult(bundles=bundles, unplaced=unplaced)
