@@ -15,6 +15,7 @@ the engine's order: more requests placed, then more at step 0, then at step 1...
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from operator import itemgetter
 
 from .absorb import Bin, absorb_leftovers, widest_keys
@@ -28,9 +29,14 @@ _grant_of = itemgetter(2)
 
 
 def ladder_pass(
-    pool: dict[Key, list[Item]], parents: list[dict[Key, Key]], q: PackParams
+    pool: dict[Key, list[Item]],
+    parents: list[dict[Key, Key]],
+    q: PackParams,
+    *,
+    screen: Callable[[list[Item]], list[Item]] | None = None,
 ) -> tuple[list[Bin], dict[Key, list[Item]], dict[int, Key]]:
-    """Pack step by step. ``pool`` maps step-0 keys to items sorted descending.
+    """Pack step by step. ``pool`` maps step-0 keys to items sorted descending, or to
+    unsorted items that ``screen`` sorts and filters just before packing.
 
     Returns the bundles, the leftovers per widest key and the step-0 key of every
     request that left step 0 unbundled. A bundle is ``[level, key, members, loan
@@ -46,6 +52,8 @@ def ladder_pass(
         for key, items in pool.items():
             if level:
                 items.sort(reverse=True)
+            elif screen is not None:
+                items = screen(items)
             packed, rest = pack(items, q)
             for members, loan_total in packed:
                 # member ids and grants are read now, while the group is in cache

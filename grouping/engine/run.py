@@ -56,12 +56,14 @@ class Prepared:
     parents: list[dict[Key, Key]]  # step i key -> step i+1 key
 
 
-def prepare(candidates: Sequence[Candidate], policy: Policy) -> Prepared:
+def prepare(candidates: Sequence[Candidate], policy: Policy, *, screen: bool = True) -> Prepared:
     """Group candidates by step-0 key, sort each group and reject ineligible requests.
 
     This is the only pass over every candidate, so it leans on C-level ``map`` and
     ``attrgetter``; eligibility is checked per sorted group (out-of-band loans sit at
-    the ends), not per candidate.
+    the ends), not per candidate. With ``screen=False`` the groups are left unsorted
+    and the loan band unchecked: the caller runs ``screen_group`` on each group just
+    before packing it, while its items are in the processor cache.
     """
     items = list(map(_item_of, candidates))
     if len(set(map(_id_of, items))) != len(items):
@@ -83,19 +85,29 @@ def prepare(candidates: Sequence[Candidate], policy: Policy) -> Prepared:
     groups = groups_at(keys[0], atoms)
     del atoms
 
-    for key, group_items in groups.items():
-        group_items.sort(reverse=True)
-        eligible, out_of_band = _split_eligible(group_items, policy)
-        if out_of_band:
-            groups[key] = eligible
-            refused += out_of_band
+    if screen:
+        for key, group_items in groups.items():
+            groups[key] = screen_group(group_items, policy, refused)
+    rejected = rejections(refused, policy)
+    return Prepared(rejected, {key: items for key, items in groups.items() if items}, parents)
+
+
+def screen_group(items: list[Item], policy: Policy, refused: list[Item]) -> list[Item]:
+    """Sort a step-0 group (loan descending) and move out-of-band loans to ``refused``."""
+    items.sort(reverse=True)
+    eligible, out_of_band = _split_eligible(items, policy)
+    refused += out_of_band
+    return eligible
+
+
+def rejections(refused: list[Item], policy: Policy) -> list[Unplaced]:
     rejected: list[Unplaced] = []
     reasons: dict[tuple[int, int], tuple[UnplacedCode, str]] = {}
     for loan, request_id, grant in refused:
         if (loan, grant) not in reasons:
             reasons[loan, grant] = _rejection(loan, grant, policy)
         rejected.append(Unplaced(request_id, *reasons[loan, grant]))
-    return Prepared(rejected, {key: items for key, items in groups.items() if items}, parents)
+    return rejected
 
 
 def _split_eligible(items: list[Item], policy: Policy) -> tuple[list[Item], list[Item]]:
@@ -171,12 +183,16 @@ def _group(
     candidates: Sequence[Candidate], policy: Policy, describe: DescribeKey
 ) -> GroupingResult:
     q = pack_params(policy)
-    prepared = prepare(candidates, policy)
+    prepared = prepare(candidates, policy, screen=False)
     parents = prepared.parents
+    refused: list[Item] = []
 
-    bins, leftovers, origin = ladder_pass(prepared.groups, parents, q)
+    def screen(items: list[Item]) -> list[Item]:
+        return screen_group(items, policy, refused)
+
+    bins, leftovers, origin = ladder_pass(prepared.groups, parents, q, screen=screen)
     bundles_here = settle(bins, leftovers, origin, parents, q)
-    unplaced = prepared.rejected
+    unplaced = prepared.rejected + rejections(refused, policy)
     unplaced += _explain_leftovers(leftovers, bundles_here, policy, describe)
 
     # Sort plain tuples, then build the objects: bundles of one key are disjoint, so
