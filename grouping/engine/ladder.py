@@ -21,7 +21,7 @@ from operator import itemgetter
 from .absorb import Bin, absorb_leftovers, widest_keys
 from .keys import Key
 from .narrow import narrow_bundles
-from .packing import Item, PackParams, group_bound, pack
+from .packing import Item, PackParams, group_bound, pack, sort_items
 
 _loan_of = itemgetter(0)
 _id_of = itemgetter(1)
@@ -51,7 +51,7 @@ def ladder_pass(
         wider: dict[Key, list[Item]] = defaultdict(list)
         for key, items in pool.items():
             if level:
-                items.sort(reverse=True)
+                sort_items(items)
             elif screen is not None:
                 items = screen(items)
             packed, rest = pack(items, q)

