@@ -31,6 +31,7 @@ from dossiers.models import SupplierQuote as QuoteRow
 from dossiers.models import SupportingDocument as DocumentRow
 from exports.members import (
     DeMinimisRules,
+    Labels,
     StoredDocument,
     cents,
     listed_documents,
@@ -40,6 +41,12 @@ from exports.members import (
 )
 from exports.snapshot import DossierSnapshot, Funder, FunderKind, LeadPartner, ReceiptSnapshot
 from grouping.models import Bundle, BundleMember, BundleState
+
+QUOTE_COLUMNS = ("request_id", "supplier_name", "supplier_siret", "quote_date",
+                 "amount_excl_vat", "description")  # fmt: skip
+AID_COLUMNS = ("request_id", "granting_body", "regulation", "granted_on", "amount")
+DOCUMENT_COLUMNS = ("request_id", "kind", "issued_on", "expires_on", "filename", "sha256",
+                    "size", "storage_name")  # fmt: skip
 
 
 class IncompleteDossier(Exception):
@@ -85,52 +92,49 @@ def collect_bundle(bundle: Bundle, *, build_date: date) -> BundleContent:
 
 def _collect(bundle: Bundle, build_date: date) -> BundleContent:
     bundle = Bundle.objects.select_related("campaign__federation", "funder").get(pk=bundle.pk)
-    members = list(
-        BundleMember.objects.filter(bundle=bundle, active=True)
-        .select_related("request__enterprise", "request__de_minimis")
-        .order_by("request__reference", "pk")
+    members = BundleMember.objects.filter(bundle=bundle, active=True).values("request_id")
+    requests = list(
+        FundingRequest.objects.filter(pk__in=members)
+        .select_related("enterprise", "de_minimis")
+        .order_by("reference")
     )
-    requests = [member.request for member in members]
-    request_ids = BundleMember.objects.filter(bundle=bundle, active=True).values("request_id")
     lines = _by_request(
-        FinancingLine.objects.filter(request_id__in=request_ids).order_by(
-            "request_id", "side", "position", "pk"
-        )
+        FinancingLine.objects.filter(request_id__in=members)
+        .order_by("request_id", "side", "position", "pk")
+        .values_list("request_id", "side", "label", "amount", named=True)
     )
     quotes = _by_request(
-        QuoteRow.objects.filter(request_id__in=request_ids).order_by(
-            "request_id", "quote_date", "pk"
-        )
+        QuoteRow.objects.filter(request_id__in=members)
+        .order_by("request_id", "quote_date", "pk")
+        .values_list(*QUOTE_COLUMNS, named=True)
     )
     aids = _by_request(
-        DeMinimisAid.objects.filter(declaration__request_id__in=request_ids)
+        DeMinimisAid.objects.filter(declaration__request_id__in=members)
         .annotate(request_id=F("declaration__request_id"))
         .order_by("declaration__request_id", "granted_on", "pk")
+        .values_list(*AID_COLUMNS, named=True)
     )
-    documents = _by_request(
-        DocumentRow.objects.filter(request_id__in=request_ids)
-        .select_related("stored_file")
-        .order_by("request_id", "kind", "-issued_on", "pk")
-    )
+    documents = _by_request(document_rows(DocumentRow.objects.filter(request_id__in=members)))
     problems = _missing_declarations(requests)
     if problems:
         raise IncompleteDossier(
             f"Les documents du dossier {bundle.reference} ne peuvent pas être construits :",
             problems,
         )
-    rules = DeMinimisRules(build_date)
+    rules, labels = DeMinimisRules(build_date), Labels()
     snapshots, stored = [], []
     for request in requests:
-        listed = listed_documents(request, documents[request.pk])
+        listed = listed_documents(request.reference, documents[request.pk], labels)
         stored += [entry for _, entry in listed]
         snapshots.append(
             member_snapshot(
                 request,
-                lines[request.pk],
-                quotes[request.pk],
-                aids[request.pk],
-                tuple(document for document, _ in listed),
-                rules,
+                lines=lines[request.pk],
+                quotes=quotes[request.pk],
+                aids=aids[request.pk],
+                documents=tuple(document for document, _ in listed),
+                rules=rules,
+                labels=labels,
             )
         )
     campaign, funder = bundle.campaign, bundle.funder
@@ -152,6 +156,20 @@ def _collect(bundle: Bundle, build_date: date) -> BundleContent:
         members=tuple(snapshots),
     )
     return BundleContent(snapshot=snapshot, documents=tuple(stored))
+
+
+def document_rows(queryset) -> Iterable:
+    """The documents' columns the dossier shows, in a stable order, one named tuple each."""
+    return (
+        queryset.order_by("request_id", "kind", "-issued_on", "pk")
+        .annotate(
+            filename=F("stored_file__original_name"),
+            sha256=F("stored_file__sha256"),
+            size=F("stored_file__size"),
+            storage_name=F("stored_file__file"),
+        )
+        .values_list(*DOCUMENT_COLUMNS, named=True)
+    )
 
 
 def _by_request(queryset: Iterable) -> defaultdict[int, list]:
@@ -195,9 +213,8 @@ def _receipt(request: FundingRequest) -> ReceiptSnapshot:
         raise ValueError(f"{request.reference} has never been submitted: no receipt.")
     campaign, enterprise = request.campaign, request.enterprise
     declaration = getattr(request, "de_minimis", None)
-    rows = list(
-        request.documents.select_related("stored_file").order_by("kind", "-issued_on", "pk")
-    )
+    rows = list(document_rows(DocumentRow.objects.filter(request=request)))
+    labels = Labels()
     if request.sent_to is not None:
         funder_name = request.sent_to.name
     else:
@@ -212,7 +229,7 @@ def _receipt(request: FundingRequest) -> ReceiptSnapshot:
         lead_partner_name=campaign.federation.name,
         funder_name=funder_name,
         programme=campaign.programme,
-        project_category=str(request.get_project_category_display()),
+        project_category=labels.project_category[request.project_category],
         project_description=project_text(request),
         total_cost=cents(request.total_cost),
         grant=cents(request.grant_amount),
@@ -222,6 +239,6 @@ def _receipt(request: FundingRequest) -> ReceiptSnapshot:
             declaration.declared_on if declaration else timezone.localdate(request.submitted_at)
         ),
         mandate_signed_on=request.mandate_signed_on,
-        documents=tuple(document for document, _ in listed_documents(request, rows)),
+        documents=tuple(d for d, _ in listed_documents(request.reference, rows, labels)),
         contact_email=campaign.federation.email,
     )

@@ -1,9 +1,10 @@
 """One member's rows, read by ``exports.adapters``, turned into its snapshot.
 
-Functions over model instances already loaded: the request with its enterprise, plan
-lines, quotes, prior aids and documents. The only queries are the dated parameters, read
-once per build by :class:`DeMinimisRules`. French labels: the caller runs them under
-``translation.override("fr")``.
+Functions over rows already loaded: the request with its enterprise and declaration (model
+instances), its plan lines, quotes, prior aids and documents (named tuples of the columns
+the documents show: no model instance per line, which for 5 000 members is 100 000
+instances). The only queries are the dated parameters, read once per build by
+:class:`DeMinimisRules`; the French labels of choices are read once by :class:`Labels`.
 """
 
 from __future__ import annotations
@@ -12,17 +13,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
+
+from django.utils import translation
 
 from dossiers.de_minimis import window_start
 from dossiers.guards import DE_MINIMIS_CEILING_KEY
-from dossiers.models import (
-    DeMinimisAid,
-    Enterprise,
-    FinancingLine,
-    FundingRequest,
-    SchemeParameter,
-)
-from dossiers.models import SupplierQuote as QuoteRow
+from dossiers.models import Enterprise, FinancingLine, FundingRequest, SchemeParameter
 from dossiers.models import SupportingDocument as DocumentRow
 from exports.snapshot import (
     Address,
@@ -103,14 +100,36 @@ def cents(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT)
 
 
+class Labels:
+    """The French labels of the choices the documents show, read once per build.
+
+    ``get_FOO_display()`` rebuilds its choices mapping, translating every label, at each
+    call: for 5 000 members that was most of the time a snapshot took.
+    """
+
+    def __init__(self) -> None:
+        with translation.override("fr"):
+            self.legal_form = _labels(Enterprise.LegalForm)
+            self.sme_category = _labels(Enterprise.Category)
+            self.project_category = _labels(FundingRequest.ProjectCategory)
+            self.document_kind = _labels(DocumentRow.Kind)
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
 def member_snapshot(
     request: FundingRequest,
-    lines: list[FinancingLine],
-    quotes: list[QuoteRow],
-    aids: list[DeMinimisAid],
+    *,
+    lines: list[Any],
+    quotes: list[Any],
+    aids: list[Any],
     documents: tuple[SupportingDocument, ...],
     rules: DeMinimisRules,
+    labels: Labels,
 ) -> MemberSnapshot:
+    """``lines``, ``quotes`` and ``aids``: rows with the model's field names."""
     enterprise = request.enterprise
     signed_by, role = split_signatory(request.mandate_signed_by)
     return MemberSnapshot(
@@ -118,7 +137,7 @@ def member_snapshot(
         company_name=enterprise.name,
         siren=enterprise.siren,
         siret=enterprise.siret,
-        legal_form=str(enterprise.get_legal_form_display()),
+        legal_form=labels.legal_form.get(enterprise.legal_form, enterprise.legal_form),
         created_on=enterprise.creation_date,
         naf_code=enterprise.naf_code,
         naf_label=enterprise.naf_label,
@@ -128,8 +147,10 @@ def member_snapshot(
         region_code=enterprise.region,
         region_name=enterprise.region_name,
         headcount=cents(enterprise.headcount),
-        sme_category=str(enterprise.get_sme_category_display()),
-        project_category=str(request.get_project_category_display()),
+        sme_category=labels.sme_category.get(enterprise.sme_category, enterprise.sme_category),
+        project_category=labels.project_category.get(
+            request.project_category, request.project_category
+        ),
         project_description=project_text(request),
         quotes=tuple(
             SupplierQuote(
@@ -151,7 +172,7 @@ def member_snapshot(
 
 
 def declaration(
-    request: FundingRequest, aids: list[DeMinimisAid], rules: DeMinimisRules
+    request: FundingRequest, aids: list[Any], rules: DeMinimisRules
 ) -> DeMinimisDeclaration:
     """The declaration as it stands on the build date: the aids granted within the window,
     so that the rows add up to the total (an older aid no longer counts: left out)."""
@@ -185,7 +206,7 @@ def project_text(request: FundingRequest) -> str:
     return f"{title} — {description}" if title else description
 
 
-def financing_plan(request: FundingRequest, lines: list[FinancingLine]) -> FinancingPlan:
+def financing_plan(request: FundingRequest, lines: list[Any]) -> FinancingPlan:
     uses = tuple(
         PlanLine(line.label, cents(line.amount))
         for line in lines
@@ -207,30 +228,31 @@ def financing_plan(request: FundingRequest, lines: list[FinancingLine]) -> Finan
 
 
 def listed_documents(
-    request: FundingRequest, rows: list[DocumentRow]
+    reference: str, rows: list[Any], labels: Labels
 ) -> list[tuple[SupportingDocument, StoredDocument]]:
     """The member's documents, each under a filename unique within the member.
 
-    Two uploads may share an original name (a Kbis sent again when the first expired):
-    the later ones become "kbis (2).pdf", so every file the dossier lists is one file
-    of the package, matched by name.
+    ``rows`` carry ``kind``, ``issued_on``, ``expires_on`` and the stored file's
+    ``filename`` (original name), ``sha256``, ``size`` and ``storage_name``. Two uploads
+    may share an original name (a Kbis sent again when the first expired): the later ones
+    become "kbis (2).pdf", so every file the dossier lists is one file of the package,
+    matched by name.
     """
     taken: set[str] = set()
     listed = []
     for row in rows:
-        stored = row.stored_file
-        filename = _unique(stored.original_name, taken)
+        filename = _unique(row.filename, taken)
         listed.append(
             (
                 SupportingDocument(
-                    kind=str(row.get_kind_display()),
+                    kind=labels.document_kind.get(row.kind, row.kind),
                     filename=filename,
-                    sha256=stored.sha256,
-                    size=stored.size,
+                    sha256=row.sha256,
+                    size=row.size,
                     issued_on=row.issued_on,
                     expires_on=row.expires_on,
                 ),
-                StoredDocument(request.reference, filename, stored.file.name),
+                StoredDocument(reference, filename, row.storage_name),
             )
         )
     return listed
