@@ -9,15 +9,19 @@ straight in the eligible state (enterprises with real NAF sub-classes and dépar
 drawn Zipf-like as in real campaigns; loans 5–25 k€ skewed small, 2 % individually
 ineligible). Each measured run is ``grouping.runs.run_grouping`` in a fresh process:
 
-1. *first run*: no previous proposal (the grouping tables are emptied first);
-2. *second run*: the same again, which also dissolves the first run's drafts.
+1. *first*: no previous proposal (the grouping tables are emptied first);
+2. *again*: the same rules again: every draft is proposed again unchanged and kept;
+3. *changed*: a smaller target size (5 members instead of 6): most drafts are replaced.
 
 Printed per run: the phases (read, group, write) as the run records them, the wall time
-including the commit, and the process's peak memory. Budget: ≤ 60 s and < 1 GB for
-1 000 000 requests.
+including the commit, the CPU time of the Python process and of its PostgreSQL backend,
+the process's peak memory and the load average. Budget: ≤ 60 s and < 1 GB for 1 000 000
+requests. On a shared machine, ``nice -n -20 python benchmarks/grouping_postgres.py`` (as
+root, PostgreSQL local) runs each measured process and its backend at raised priority.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -116,7 +120,7 @@ def _copy(model, rows: Rows, produce) -> None:
         )
 
 
-def ensure_policy(campaign) -> None:
+def ensure_policy(campaign, *, target_members: int = 6) -> None:
     """The benchmark's rules: 2 to 12 members, about 6, widening three times."""
     from grouping.models import GroupingPolicy
 
@@ -128,7 +132,7 @@ def ensure_policy(campaign) -> None:
             "widening": LADDER[1:] + LADDER_TAIL,
             "min_members": 2,
             "max_members": 12,
-            "target_members": 6,
+            "target_members": target_members,
             "funder": campaign.funders.get(),
         },
     )
@@ -297,6 +301,12 @@ def measure() -> dict:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
     local = Path(f"/proc/{backend}").exists()  # PostgreSQL on this machine
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    if local and ours < 0:
+        # Started with `nice -n -20`: the backend serving this run gets the same priority
+        # (it is this connection's own process and ends with it).
+        with contextlib.suppress(PermissionError):
+            os.setpriority(os.PRIO_PROCESS, backend, ours)
     backend_before = _backend_cpu_seconds(backend) if local else 0.0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     python_before = usage.ru_utime + usage.ru_stime
@@ -310,6 +320,7 @@ def measure() -> dict:
         "placed": run.placed_count,
         "unplaced": run.unplaced_count,
         "bundles": run.bundle_count,
+        "kept": run.kept_count,
         "superseded": run.superseded_count,
         **run.timings,
         "wall": round(wall, 3),
@@ -318,7 +329,8 @@ def measure() -> dict:
         "peak_mb": round(usage.ru_maxrss / 1024),
         "load": round(os.getloadavg()[0], 1),
     }
-    assert BundleMember.objects.filter(bundle__run=run, active=True).count() == run.placed_count
+    drafts = BundleMember.objects.filter(bundle__campaign=campaign, bundle__state="draft")
+    assert drafts.filter(active=True).count() == run.placed_count
     assert UnplacedRequest.objects.filter(run=run).count() == run.unplaced_count
     return figures
 
@@ -344,10 +356,9 @@ def main() -> int:
         campaign = None
     if campaign is None:
         clock = perf_counter()
-        seed(args.size, args.seed)
+        campaign = seed(args.size, args.seed)
         print(f"seeded {args.size:,} eligible requests with COPY in {perf_counter() - clock:.1f} s")
-    else:
-        ensure_policy(campaign)
+    ensure_policy(campaign)
     empty_grouping_tables()
 
     command = [sys.executable, __file__, "--measure", "--database-url", args.database_url]
@@ -356,7 +367,9 @@ def main() -> int:
         f"{'peak MB':>9}{'load':>6}  result"
     )
     worst = {"wall": 0.0, "peak_mb": 0, "cpu": 0.0}
-    for label in ("first", "second"):
+    for label in ("first", "again", "changed"):
+        if label == "changed":
+            ensure_policy(campaign, target_members=5)
         output = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
         if output.returncode:
             sys.stderr.write(output.stderr)
@@ -367,7 +380,8 @@ def main() -> int:
             f"{f['python_cpu']:>8.1f}{f['postgres_cpu'] or 0:>8.1f}{f['peak_mb']:>9}"
             f"{f['load']:>6.1f}  {f['eligible']:,} eligible, {f['placed']:,} placed in "
             f"{f['bundles']:,} bundles, {f['unplaced']:,} unplaced"
-            + (f", {f['superseded']:,} drafts replaced" if f["superseded"] else "")
+            + (f", {f['kept']:,} drafts kept" if f["kept"] else "")
+            + (f", {f['superseded']:,} replaced" if f["superseded"] else "")
         )
         f["cpu"] = f["python_cpu"] + (f["postgres_cpu"] or 0)
         worst = {key: max(worst[key], f[key]) for key in worst}
