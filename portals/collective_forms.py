@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -21,25 +22,42 @@ WIDENING_STEPS = 4  # widening steps offered by the form, after the declared key
 
 TRADE_LABELS = {
     TradeLevel.NONE: _("tous métiers"),
-    TradeLevel.SECTION: _("section NAF (ex. C)"),
-    TradeLevel.DIVISION: _("division NAF (ex. 10)"),
-    TradeLevel.GROUP: _("groupe NAF (ex. 10.7)"),
-    TradeLevel.CLASS: _("classe NAF (ex. 10.71)"),
-    TradeLevel.SUBCLASS: _("sous-classe NAF (ex. 10.71C)"),
+    TradeLevel.SECTION: _("section NAF"),
+    TradeLevel.DIVISION: _("division NAF"),
+    TradeLevel.GROUP: _("groupe NAF"),
+    TradeLevel.CLASS: _("classe NAF"),
+    TradeLevel.SUBCLASS: _("sous-classe NAF"),
     TradeLevel.NAFA: _("métier artisanal (NAFA)"),
+}
+TRADE_EXAMPLES = {
+    TradeLevel.SECTION: "C",
+    TradeLevel.DIVISION: "10",
+    TradeLevel.GROUP: "10.7",
+    TradeLevel.CLASS: "10.71",
+    TradeLevel.SUBCLASS: "10.71C",
 }
 TERRITORY_LABELS = {
     TerritoryLevel.NATIONAL: _("France entière"),
     TerritoryLevel.REGION: _("région"),
     TerritoryLevel.DEPARTEMENT: _("département"),
 }
-TRADE_CHOICES = [(level.value, TRADE_LABELS[level]) for level in TradeLevel]
+
+
+def _trade_choice(level: TradeLevel):
+    if level in TRADE_EXAMPLES:
+        return format_lazy(
+            _("{level} (ex. {code})"), level=TRADE_LABELS[level], code=TRADE_EXAMPLES[level]
+        )
+    return TRADE_LABELS[level]
+
+
+TRADE_CHOICES = [(level.value, _trade_choice(level)) for level in TradeLevel]
 TERRITORY_CHOICES = [(level.value, TERRITORY_LABELS[level]) for level in TerritoryLevel]
 NO_STEP = [("", _("— pas d'étape —"))]
 
 
 def level_words(trade: str, territory: str) -> str:
-    """``"sous-classe NAF (ex. 10.71C) × département"``, translated."""
+    """``"sous-classe NAF × département"``, translated."""
     return f"{TRADE_LABELS[TradeLevel(trade)]} × {TERRITORY_LABELS[TerritoryLevel(territory)]}"
 
 

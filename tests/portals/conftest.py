@@ -96,3 +96,22 @@ def submitted_bundle(world: World):
     build_bundle_documents(bundle)
     submit_bundle(bundle, actor=officer)
     return Bundle.objects.get(pk=bundle.pk)
+
+
+@pytest.fixture(scope="session")
+def _live_server_sessions(django_db_setup, django_db_blocker):
+    """Torn down before the test database is dropped (it depends on its setup)."""
+    yield
+    from tests.portals.browser import end_live_server_sessions
+
+    with django_db_blocker.unblock():
+        end_live_server_sessions()
+
+
+@pytest.fixture
+def browser_page(live_server, _live_server_sessions):
+    """A chromium page for the journeys (``tests.portals.browser``): skipped when chromium
+    is not installed, unless REQUIRE_SERVICES=1 makes that a failure."""
+    from tests.portals.browser import open_browser
+
+    yield from open_browser(live_server)

@@ -5,17 +5,11 @@ for changes; the SME replies and submits again; the officer declares it eligible
 reads the timeline. Screenshots go to test-artifacts/screenshots/.
 """
 
-import json
-import os
-import re
-import shutil
-import time
-from pathlib import Path
-
 import pytest
 
 from dossiers.models import FundingRequest, RequestState
 from tests.factories import CampaignFactory, UserFactory, add_document, tiny_pdf
+from tests.portals.browser import Visit
 
 # serialized_rollback: the flush after this transactional test would otherwise also remove
 # the scheme parameters loaded by a data migration, which later tests need.
@@ -23,106 +17,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PASSWORD = "grappe-demo-2026"
-
-
-@pytest.fixture
-def browser_page(live_server):
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("REQUIRE_SERVICES=1 but Debian's chromium is not installed")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls are still sync.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],  # fmt: skip
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-    _wait_for_live_server_connections()
-
-
-def _wait_for_live_server_connections() -> None:
-    """The live server's threads close their database connections when the browser's
-    keep-alive sockets close; wait for that, or PostgreSQL refuses to drop the test DB."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    others = (
-        "SELECT pid FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    )
-    with connection.cursor() as cursor:
-        for _ in range(50):
-            cursor.execute(others)
-            pids = [row[0] for row in cursor.fetchall()]
-            if not pids:
-                return
-            time.sleep(0.1)
-        # Still open: these are this test's own live-server sessions on its own test DB.
-        for pid in pids:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-
-
-class Visit:
-    """The browser session: sign in and out, take screenshots, run axe on a page."""
-
-    def __init__(self, page, base_url: str):
-        self.page, self.base = page, base_url
-
-    def go(self, path: str) -> None:
-        self.page.goto(self.base + path)
-
-    def sign_in(self, username: str) -> None:
-        self.go("/connexion/")
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", PASSWORD)
-        self.page.get_by_role("button", name="Se connecter").click()
-        self.page.wait_for_load_state()
-
-    def sign_out(self) -> None:
-        self.page.get_by_role("button", name="Se déconnecter").click()
-        self.page.wait_for_url(re.compile(r"/connexion/"))
-
-    def check(self, name: str) -> None:
-        """Screenshot the page, then assert axe finds nothing serious or critical."""
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-        self.page.add_script_tag(path=str(AXE))
-        result = self.page.evaluate(
-            "async () => await axe.run(document, {resultTypes: ['violations']})"
-        )
-        bad = [
-            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert bad == [], f"axe on {name}: {json.dumps(bad, indent=1)}"
-
-    def click(self, name: str) -> None:
-        self.page.get_by_role("button", name=name).first.click()
-        self.page.wait_for_load_state()
 
 
 def test_an_sme_request_goes_round_trip_through_review(browser_page, live_server):

@@ -57,8 +57,8 @@ def test_the_screen_shows_the_rules_the_funders_figures_and_the_ladder(client, o
     page = text(client.get(url("grouping", campaign)))
 
     assert "Règles de regroupement" in page
-    assert "étape 1 — sous-classe NAF (ex. 10.71C) × département" in page
-    assert "étape 2 — sous-classe NAF (ex. 10.71C) × région" in page
+    assert "<li>sous-classe NAF × département</li><li>sous-classe NAF × région</li>" in page
+    assert "de 2 à 10 membres" in page
     assert "Prêts cumulés par dossier" in page and "20\u00a0000,00\u00a0€" in page
 
 
