@@ -170,3 +170,14 @@ def test_a_draft_bundle_is_not_shown_to_the_sme(client, world):
 
     assert draft.reference not in page and sent.reference not in page
     assert Bundle.objects.get(pk=draft.pk).state == "draft"
+
+
+def test_the_funders_pages_read_in_english(client, sent, funder):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    inbox = text(client.get(reverse("portals:funder_home")))
+    page = text(client.get(reverse("portals:funder_bundle", args=[sent.reference])))
+
+    assert "Collective files received" in inbox and "2 decisions to take" in inbox
+    assert "Members and decisions" in page and "Awaiting decision" in page
+    assert "Download the package (ZIP)" in page

@@ -144,7 +144,7 @@ def test_a_run_is_a_background_job_whose_result_the_page_then_shows(
         "<li><strong>4</strong> demandes éligibles</li> "
         "<li><strong>1</strong> dossier proposé</li> "
         "<li><strong>3</strong> demandes placées</li> "
-        "<li><strong>1</strong> demande sans dossier</li>"
+        "<li><strong>1</strong> demande restée sans dossier</li>"
     )
     assert "Trop peu de demandes comparables" in page
 
