@@ -19,7 +19,6 @@ every ZIP entry the same timestamp and permissions (:mod:`exports.ziputil`).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -36,7 +35,7 @@ from exports.snapshot import (
     aggregate_lines,
     fingerprint,
 )
-from exports.xlsx_stream import Cell, XlsxWriter
+from exports.xlsx_stream import Cell, XlsxWriter, xlsx_bytes
 from exports.xlsx_stream import neutralise as neutralise  # public here: the portals use it
 
 AMOUNT = '#,##0.00 "€"'
@@ -141,15 +140,8 @@ def render_annex_xlsx(snapshot: DossierSnapshot) -> bytes:
     """Render the XLSX annex: a summary sheet, then one sheet per kind of row."""
     members = snapshot.members
     digest = fingerprint(snapshot)
-    buffer = io.BytesIO()
-    with XlsxWriter(
-        buffer,
-        ("Synthèse", *TABLE_SHEETS),
-        day=snapshot.build_date,
-        title=f"Annexe du dossier collectif {snapshot.reference}",
-        subject=snapshot.grouping_key,
-        identifier=digest,
-    ) as book:
+
+    def write(book: XlsxWriter) -> None:
         book.sheet("Synthèse", _summary_rows(snapshot, digest), widths=(50, 60, 18))
         book.table("Membres", MEMBER_COLUMNS, enumerate(members, 1))
         book.table(
@@ -172,17 +164,23 @@ def render_annex_xlsx(snapshot: DossierSnapshot) -> bytes:
             ((m, aid) for m in members for aid in m.de_minimis.prior_aids),
         )
         book.table("Pièces", DOCUMENT_COLUMNS, ((m, doc) for m in members for doc in m.documents))
-    return buffer.getvalue()
+
+    return xlsx_bytes(
+        write,
+        ("Synthèse", *TABLE_SHEETS),
+        day=snapshot.build_date,
+        title=f"Annexe du dossier collectif {snapshot.reference}",
+        subject=snapshot.grouping_key,
+        identifier=digest,
+    )
 
 
 def render_rows_xlsx(
     title: str, columns: Sequence[Column[T]], rows: Iterable[T], *, day: date
 ) -> bytes:
     """One streamed sheet of typed rows (any iterable, consumed once), dated ``day``."""
-    buffer = io.BytesIO()
-    with XlsxWriter(buffer, [title[:31]], day=day, title=title) as book:
-        book.table(title[:31], columns, rows)
-    return buffer.getvalue()
+    name = title[:31]
+    return xlsx_bytes(lambda book: book.table(name, columns, rows), [name], day=day, title=title)
 
 
 def _summary_rows(snapshot: DossierSnapshot, digest: str) -> Iterable[Sequence[Any]]:

@@ -19,6 +19,7 @@ given day and every ZIP entry is pinned by :mod:`exports.ziputil`.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +31,7 @@ from exports.ziputil import PinnedZipFile, pinned_info
 
 ISO_DATE = "yyyy-mm-dd"  # a date in a cell without a number format (as openpyxl does)
 BATCH_ROWS = 512  # rows joined, encoded and compressed per write into the ZIP entry
+SPOOL_BYTES = 1 << 20  # an archive past this size is assembled in a temporary file
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP), plus their
 # full-width forms, which some spreadsheets normalise.
@@ -312,7 +314,9 @@ class XlsxWriter:
 
         self._sheet(name, widths, lines(), filtered=False)
 
-    def _sheet(self, name: str, widths: Sequence[float], lines: Iterable[str], filtered: bool):
+    def _sheet(
+        self, name: str, widths: Sequence[float], lines: Iterable[str], filtered: bool
+    ) -> int:
         """Stream one worksheet part; a filtered sheet has its header row frozen too."""
         index = self.written
         if index >= len(self.names) or self.names[index] != name:
@@ -414,3 +418,18 @@ class XlsxWriter:
 
     def _part(self, name: str, xml: str) -> None:
         self.archive.writestr(name, (_HEAD + xml).encode())
+
+
+def xlsx_bytes(
+    write: Callable[[XlsxWriter], object], sheet_names: Sequence[str], **options: Any
+) -> bytes:
+    """The bytes of a workbook that ``write`` fills; ``options`` go to :class:`XlsxWriter`.
+
+    A large archive is assembled in a temporary file, then read back in one allocation: an
+    in-memory buffer that keeps growing can briefly need twice its size when reallocated.
+    """
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as file:
+        with XlsxWriter(file, sheet_names, **options) as book:
+            write(book)
+        file.seek(0)
+        return file.read()

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from lxml import etree
 
+from exports import xlsx_stream
 from exports.xlsx_annex import (
     AMOUNT,
     DATE,
@@ -300,3 +301,9 @@ def test_the_member_sheet_reads_back_like_the_annex():
     row = [cell.value for cell in sheet[2]]
     assert row[4] == members[0].siret and row[4].startswith("0")
     assert re.fullmatch(r"DEM-\d{4}-\d+", row[1])
+
+
+def test_a_large_workbook_goes_through_a_temporary_file_unchanged(monkeypatch):
+    in_memory = build()
+    monkeypatch.setattr(xlsx_stream, "SPOOL_BYTES", 1)  # roll over to disk at once
+    assert build() == in_memory
