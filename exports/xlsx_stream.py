@@ -32,6 +32,7 @@ from exports.ziputil import PinnedZipFile, pinned_info
 ISO_DATE = "yyyy-mm-dd"  # a date in a cell without a number format (as openpyxl does)
 BATCH_ROWS = 512  # rows joined, encoded and compressed per write into the ZIP entry
 SPOOL_BYTES = 1 << 20  # an archive past this size is assembled in a temporary file
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # a worksheet's limits in Excel
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP), plus their
 # full-width forms, which some spreadsheets normalise.
@@ -271,6 +272,8 @@ class XlsxWriter:
 
         ``columns`` have ``header``, ``value`` (item -> value), ``number_format``, ``width``.
         """
+        if not 0 < len(columns) <= MAX_COLUMNS:
+            raise ValueError(f"a table has 1 to {MAX_COLUMNS} columns, not {len(columns)}")
         letters = [column_letter(n) for n in range(1, len(columns) + 1)]
         bold = self.font(bold=True)
         header = "".join(
@@ -343,7 +346,11 @@ class XlsxWriter:
                     out.write("".join(batch).encode())
                     count += BATCH_ROWS
                     batch.clear()
+                    if count > MAX_ROWS:
+                        raise ValueError(f"sheet {name!r} has more than {MAX_ROWS} rows")
             count += len(batch)
+            if count > MAX_ROWS:
+                raise ValueError(f"sheet {name!r} has more than {MAX_ROWS} rows")
             out.write(f"{''.join(batch)}</sheetData>".encode())
             if filtered:
                 self.filters[index] = f"$A$1:${column_letter(len(widths))}${count}"

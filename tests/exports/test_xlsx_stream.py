@@ -307,3 +307,13 @@ def test_a_large_workbook_goes_through_a_temporary_file_unchanged(monkeypatch):
     in_memory = build()
     monkeypatch.setattr(xlsx_stream, "SPOOL_BYTES", 1)  # roll over to disk at once
     assert build() == in_memory
+
+
+def test_a_sheet_beyond_excel_limits_is_refused(monkeypatch):
+    monkeypatch.setattr(xlsx_stream, "MAX_ROWS", BATCH_ROWS + 10)
+    build([ROWS[0]] * (BATCH_ROWS + 9))  # header + rows = the limit
+    for count in (BATCH_ROWS + 10, 3 * BATCH_ROWS):
+        with pytest.raises(ValueError, match="more than"):
+            build([ROWS[0]] * count)
+    with pytest.raises(ValueError, match="columns"):
+        build(columns=())
