@@ -89,6 +89,11 @@ urlpatterns = [
         bundles.bundle_action,
         name="bundle_action",
     ),
+    path(
+        "federation/dossiers-collectifs/<str:bundle>/membres/<int:member_id>/retirer/",
+        bundles.member_withdraw,
+        name="member_withdraw",
+    ),
     # --- Funder space ----------------------------------------------------------------------
     path("financeur/", funder.home, name="funder_home"),
     path("financeur/dossiers-collectifs/<str:bundle>/", funder.bundle_page, name="funder_bundle"),

@@ -34,6 +34,7 @@ from workers.models import Job
 
 REVIEWERS = (FEDERATION, STAFF)
 NOTE_OFFERED = {"dissolve", "submit", "close"}
+WITHDRAWABLE = (BundleState.DRAFT, BundleState.SEALED)  # grouping.bundles.withdraw_member
 
 
 def visible_bundle(user, reference: str) -> Bundle:
@@ -61,6 +62,7 @@ def bundle_context(http_request, bundle: Bundle, **extra) -> dict:
         "options": bundle_options(bundle, user, members, timezone.localdate()),
         "note_offered": NOTE_OFFERED,
         "pending": sum(1 for m in members if m.active and m.status == m.Status.ACTIVE),
+        "can_withdraw": bundle.state in WITHDRAWABLE and permissions.is_lead_partner(bundle, user),
         **extra,
     }
 
@@ -128,6 +130,29 @@ def bundle_action(http_request, bundle: str):
             http_request, bundle, action_error=refused, action_name=name, action_note=note
         )
     messages.success(http_request, DONE[name])
+    return redirect("portals:bundle", bundle.reference)
+
+
+@for_audience(*REVIEWERS)
+@require_POST
+def member_withdraw(http_request, bundle: str, member_id: int):
+    """Take one request out of a draft or sealed bundle; it is eligible again."""
+    bundle = visible_bundle(http_request.user, bundle)
+    member = get_object_or_404(
+        bundle.members.select_related("request").filter(active=True), pk=member_id
+    )
+    try:
+        services.withdraw_member(
+            bundle, member, actor=http_request.user, note=http_request.POST.get("note", "")
+        )
+    except WorkflowError as refused:
+        bundle.refresh_from_db()
+        return _render(http_request, bundle, action_error=refused)
+    messages.success(
+        http_request,
+        _("%(ref)s retirée du dossier : elle est de nouveau éligible.")
+        % {"ref": member.request.reference},
+    )
     return redirect("portals:bundle", bundle.reference)
 
 

@@ -99,6 +99,8 @@ MATRIX: dict[str, Access] = {
     # A stale expected_state: the page comes back with a conflict message, nothing done.
     "portals:bundle_action":    post({"action": "seal", "expected_state": "draft"},
                                      LOGIN, NF, NF, OK, OK, NF, NF, NF, OK),
+    # The bundle is submitted: its members no longer change (a conflict message, 200).
+    "portals:member_withdraw":  post({}, LOGIN, NF, NF, OK, OK, NF, NF, NF, OK),
     # --- Funder space -------------------------------------------------------------------
     "portals:funder_home":      get(LOGIN, NF,    NF,    NF,    NF,    NF,    OK,    OK,    NF),
     "portals:funder_bundle": THE_FUNDER,

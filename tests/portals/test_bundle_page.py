@@ -153,3 +153,19 @@ def test_an_unknown_action_changes_nothing(client, world):
 
     assert response.status_code == 302
     assert Bundle.objects.get(pk=bundle.pk).state == "draft"
+
+
+def test_a_member_taken_out_is_eligible_again_and_the_seal_says_what_is_left(client, world):
+    bundle, leaving = world["bundle"], world["requests"][1]
+    member = bundle.members.get(request=leaving)
+
+    response = client.post(reverse("portals:member_withdraw", args=[bundle.reference, member.pk]))
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    leaving.refresh_from_db()
+    assert (member.status, member.active, leaving.state) == ("withdrawn", False, "eligible")
+    page = text(client.get(response.url))
+    assert f"{leaving.reference} retirée du dossier : elle est de nouveau éligible." in page
+    assert "Le dossier compte 1 membre(s) : il en faut au moins 2." in page
+    assert Bundle.objects.get(pk=bundle.pk).member_count == 1
