@@ -173,6 +173,18 @@ def test_a_second_build_of_an_unchanged_bundle_reuses_the_record(world, built):
     assert DocumentBuild.objects.count() == 1
 
 
+def test_a_concurrent_build_of_the_same_content_keeps_the_first_record(world, built):
+    # It looked before the first build wrote its row, rendered, and now loses the insert.
+    content = collect_bundle(world.bundle, build_date=built.build_date)
+
+    again = build_module._record(
+        world.bundle, content, built.fingerprint, render_documents(content), actor=world.officer
+    )
+
+    assert again == built
+    assert DocumentBuild.objects.count() == 1
+
+
 def test_the_record_cannot_be_edited_or_deleted(built):
     with pytest.raises(ValidationError):
         built.save()
