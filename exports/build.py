@@ -52,7 +52,7 @@ from grouping.models import Bundle, BundleState
 S = BundleState
 BUILDABLE = (S.SEALED, S.READY)
 SENT = (S.SUBMITTED, S.DECIDED, S.CLOSED)
-# Steps besides the members' documents: the snapshot, the PDF, the XLSX, the record.
+# Steps besides the members: the snapshot, the PDF's last pages, the XLSX, the record.
 STEPS = 4
 # A member left the bundle while its documents were built: build again, a few times.
 MAX_ROUNDS = 3
@@ -89,8 +89,8 @@ def build_bundle_documents(
     """Build (or find) the documents of a sealed or ready bundle; sealed → ready.
 
     ``actor`` is recorded as who asked (None: the system); the transition is always the
-    system's. ``progress(done, total)`` is called after each step and each member's
-    documents: ``total`` is the member count plus ``STEPS``.
+    system's. ``progress(done, total)`` is called after each step, each member's PDF
+    annex and each member's documents: ``total`` is ``progress_total(member count)``.
     """
     report = progress or _silent
     pk = getattr(bundle, "pk", bundle)
@@ -114,6 +114,12 @@ def build_bundle_documents(
     )
 
 
+def progress_total(members: int) -> int:
+    """Steps of a build: each member twice (PDF annex, documents in the package), plus
+    ``STEPS``. Members dominate a large bundle's time, so the bar moves with them."""
+    return 2 * members + STEPS
+
+
 def _silent(done: int, total: int) -> None:
     return None
 
@@ -121,7 +127,7 @@ def _silent(done: int, total: int) -> None:
 def _build(bundle: Bundle, *, actor, report: Progress) -> DocumentBuild:
     content = collect_bundle(bundle, build_date=sealed_on(bundle))
     snapshot = content.snapshot
-    total = len(snapshot.members) + STEPS
+    total = progress_total(len(snapshot.members))
     report(1, total)
     digest = fingerprint(snapshot)
     existing = DocumentBuild.objects.filter(bundle=bundle, fingerprint=digest).first()
@@ -139,24 +145,29 @@ def render_documents(
 ) -> RenderedDocuments:
     """The PDF, the XLSX and the ZIP package of ``content``; nothing written anywhere.
 
-    ``progress(done)`` counts the PDF, the XLSX, then each member whose documents the
-    package has started streaming (the member before it is done).
+    ``progress(done)`` counts each member's PDF annex, the end of the PDF, the XLSX, then
+    each member whose documents the package has started streaming (the member before it
+    is done): ``2 * members + 2`` in all.
     """
     step = progress or (lambda done: None)
     snapshot = content.snapshot
-    pdf = render_dossier_pdf(snapshot)
-    step(1)
+    members = len(snapshot.members)
+    pdf = render_dossier_pdf(snapshot, progress=step)
+    step(members + 1)
     xlsx = render_annex_xlsx(snapshot)
-    step(2)
+    step(members + 2)
     package = render_package(
-        snapshot, _document_sources(content, step), dossier_pdf=pdf, annex_xlsx=xlsx
+        snapshot,
+        _document_sources(content, lambda index: step(members + 2 + index)),
+        dossier_pdf=pdf,
+        annex_xlsx=xlsx,
     )
-    step(2 + len(snapshot.members))
+    step(2 * members + 2)
     return RenderedDocuments(pdf=pdf, xlsx=xlsx, package=package)
 
 
 def _document_sources(
-    content: BundleContent, step: Callable[[int], None]
+    content: BundleContent, members_done: Callable[[int], None]
 ) -> Iterator[tuple[str, str, Callable[[], IO[bytes]]]]:
     """(member, filename, opener) for the package; opening a member's file reports it.
 
@@ -170,7 +181,7 @@ def _document_sources(
         nonlocal reported
         if index > reported:
             reported = index
-            step(2 + index)
+            members_done(index)
 
     for document in content.documents:
         index = position[document.request_reference]

@@ -16,7 +16,7 @@ The output is deterministic: the same snapshot gives byte-identical PDFs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from itertools import chain
 from xml.sax.saxutils import escape
@@ -67,8 +67,14 @@ MEMBER_COLUMNS = (
 AMOUNT_COLUMNS = (7, 8, 9)
 
 
-def render_dossier_pdf(snapshot: DossierSnapshot) -> bytes:
-    """Render the bank-facing PDF dossier of a collective file."""
+def render_dossier_pdf(
+    snapshot: DossierSnapshot, *, progress: Callable[[int], None] | None = None
+) -> bytes:
+    """Render the bank-facing PDF dossier of a collective file.
+
+    ``progress(done)`` is called as the layout reaches each member's annex page, ``done``
+    counting members: most of a large dossier's time is spent there.
+    """
     digest = fingerprint(snapshot)
     # A generator: the layout pulls each part when it reaches it (see LazyStory).
     story = chain(
@@ -76,7 +82,7 @@ def render_dossier_pdf(snapshot: DossierSnapshot) -> bytes:
         _summary(snapshot),
         _collective_plan(snapshot),
         _members_table(snapshot),
-        _annexes(snapshot),
+        _annexes(snapshot, progress or _silent),
         _declarations(snapshot),
     )
     return build_pdf(
@@ -257,10 +263,18 @@ def _members_table(snapshot: DossierSnapshot) -> Iterator[Flowable]:
     yield NextPageTemplate("portrait")
 
 
-def _annexes(snapshot: DossierSnapshot) -> Iterator[Flowable]:
+def _silent(done: int) -> None:
+    return None
+
+
+def _annexes(snapshot: DossierSnapshot, progress: Callable[[int], None]) -> Iterator[Flowable]:
+    # A generator pulled by the layout (LazyStory): reaching member n means the n - 1
+    # before it are laid out, give or take the story's read-ahead.
     for number, member in enumerate(snapshot.members, start=1):
+        progress(number - 1)
         yield PageBreak()
         yield from member_annex(number, member)
+    progress(len(snapshot.members))
 
 
 def _declaration_row(number: int, member: MemberSnapshot) -> list[object]:

@@ -212,7 +212,7 @@ def test_progress_is_reported_per_step_and_per_member(world):
     calls = []
     build_bundle_documents(world.bundle, progress=lambda done, total: calls.append((done, total)))
 
-    total = 3 + build_module.STEPS
+    total = 2 * 3 + build_module.STEPS  # each member's PDF annex and documents, 4 steps
     assert {t for _, t in calls} == {total}
     done = [d for d, _ in calls]
     assert done == sorted(done)

@@ -45,7 +45,7 @@ def test_a_build_job_writes_the_record_and_makes_the_bundle_ready(
         "package_sha256": build.package_sha256,
         "members": 2,
     }
-    assert (job.progress_done, job.progress_total) == (6, 6)
+    assert (job.progress_done, job.progress_total) == (8, 8), "2 members: 2 × 2 + 4 steps"
     assert build.built_by == world.officer
     assert world.refresh().state == "ready"
 

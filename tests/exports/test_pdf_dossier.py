@@ -92,6 +92,15 @@ def test_two_builds_are_byte_identical(snapshot, pdf):
     assert render_dossier_pdf(snapshot) == pdf
 
 
+def test_progress_counts_the_members_as_their_annexes_are_laid_out(snapshot, pdf):
+    done = []
+
+    reported = render_dossier_pdf(snapshot, progress=done.append)
+
+    assert done == list(range(len(snapshot.members) + 1))
+    assert reported == pdf, "reporting progress changes nothing in the file"
+
+
 def test_a_large_bundle_repeats_the_table_header_on_every_page():
     snapshot = sample_dossier(MEMBER_TABLE_ROWS + 30)
     reader = pypdf.PdfReader(io.BytesIO(render_dossier_pdf(snapshot)))
