@@ -9,13 +9,13 @@ Transition bodies only change fields. Who may trigger a transition is in
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from dossiers import permissions
+from dossiers.models.history import TransitionRecord
 from dossiers.validators import validate_amount, validate_siret
 
 ZERO = Decimal("0.00")
@@ -206,39 +206,19 @@ class FundingRequest(ConcurrentTransitionMixin, models.Model):
         self.decision_reason = ""
 
 
-class RequestTransition(models.Model):
+class RequestTransition(TransitionRecord):
     """One line of a request's history. Written with the state change, never edited."""
 
     request = models.ForeignKey(FundingRequest, on_delete=models.CASCADE, related_name="history")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        help_text=_("Vide : action du système."),
-    )
-    transition = models.CharField(_("transition"), max_length=30)
     from_state = models.CharField(_("de"), max_length=20, choices=RequestState.choices)
     to_state = models.CharField(_("vers"), max_length=20, choices=RequestState.choices)
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("transition de demande")
         verbose_name_plural = _("historique des demandes")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.from_state} → {self.to_state}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError("A request's history cannot be edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("A request's history cannot be deleted.")
 
 
 class FinancingLine(models.Model):

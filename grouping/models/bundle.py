@@ -13,13 +13,13 @@ guard, log row, the members' requests moved in the same transaction) is
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from dossiers.models.history import TransitionRecord
 from grouping import permissions
 from grouping.models.policy import TERRITORY_CHOICES, TRADE_CHOICES
 
@@ -192,40 +192,19 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
 BUNDLE_TRANSITIONS = ("seal", "dissolve", "mark_ready", "submit", "decide", "close")
 
 
-class BundleTransition(models.Model):
+class BundleTransition(TransitionRecord):
     """One line of a bundle's history. Written with the state change, never edited."""
 
     bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="history")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Vide : action du système."),
-    )
-    transition = models.CharField(_("transition"), max_length=30)
     from_state = models.CharField(_("de"), max_length=20, choices=BundleState.choices)
     to_state = models.CharField(_("vers"), max_length=20, choices=BundleState.choices)
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("transition de dossier collectif")
         verbose_name_plural = _("historique des dossiers collectifs")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.bundle_id}: {self.from_state} → {self.to_state}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError("A bundle's history cannot be edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("A bundle's history cannot be deleted.")
 
 
 class BundleMember(models.Model):
