@@ -55,6 +55,7 @@ def test_the_page_lists_each_member_with_its_figures_and_the_totals(client, worl
     assert "12\u00a0000,00\u00a0€" in page  # each member's loan
     assert "24\u00a0000,00\u00a0€" in page  # the loans' total
     assert "Total (2 membres actifs)" in page
+    assert "Historique du dossier" in page
     assert "Dossier proposé par le regroupement" in page
     assert "Sceller le dossier" in page and "Dissoudre le dossier" in page
 
