@@ -21,6 +21,7 @@ from dossiers.de_minimis import window_start
 from dossiers.guards import DE_MINIMIS_CEILING_KEY
 from dossiers.models import Enterprise, FinancingLine, FundingRequest, SchemeParameter
 from dossiers.models import SupportingDocument as DocumentRow
+from exports.package import unique_name
 from exports.snapshot import (
     Address,
     DeMinimisDeclaration,
@@ -241,7 +242,7 @@ def listed_documents(
     taken: set[str] = set()
     listed = []
     for row in rows:
-        filename = _unique(row.filename, taken)
+        filename = unique_name(row.filename, taken)
         listed.append(
             (
                 SupportingDocument(
@@ -256,15 +257,3 @@ def listed_documents(
             )
         )
     return listed
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, number = name, 1
-    stem, dot, extension = name.rpartition(".")
-    if not dot or not stem:
-        stem, dot, extension = name, "", ""
-    while candidate.casefold() in taken:
-        number += 1
-        candidate = f"{stem} ({number}){dot}{extension}"
-    taken.add(candidate.casefold())
-    return candidate

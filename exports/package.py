@@ -78,7 +78,7 @@ def _display_basename(filename: str) -> str:
     return parts[-1] if parts else ""
 
 
-def _deduplicate(name: str, taken: set[str]) -> str:
+def unique_name(name: str, taken: set[str]) -> str:
     """``name``, or ``name (2)``, ``name (3)``… before the extension, if already taken."""
     candidate, number = name, 1
     stem, dot, extension = name.rpartition(".")
@@ -97,7 +97,7 @@ def member_folders(snapshot: DossierSnapshot) -> dict[str, str]:
     folders = {}
     for member in snapshot.members:
         name = safe_component(f"{member.request_reference} - {member.company_name}")
-        folders[member.request_reference] = _deduplicate(name, taken)
+        folders[member.request_reference] = unique_name(name, taken)
     return folders
 
 
@@ -145,7 +145,7 @@ def render_package(
         taken: dict[str, set[str]] = {}
         for _, safe_name, filename, reference, source in entries:
             folder = folders[reference]
-            name = _deduplicate(safe_name, taken.setdefault(folder, set()))
+            name = unique_name(safe_name, taken.setdefault(folder, set()))
             with _open(source) as stream:
                 entry = _add(archive, f"{DOCUMENTS_DIR}/{folder}/{name}", stream)
             recorded = expected.get((reference, filename))
