@@ -1,21 +1,56 @@
-"""French display of amounts and dates, the way a bank analyst reads them: 12 500,00 €."""
+"""French display of amounts and dates, the way a bank analyst reads them: ``12 500,00 €``.
+
+One implementation for every message, page and document. Hand-written rather than Babel
+so the output never depends on the locale data installed: the same figures always print
+the same characters. The separators follow CLDR's ``fr`` locale (what Babel prints): a
+narrow no-break space (U+202F) between thousands and a no-break space (U+00A0) before the
+currency sign, so an amount never breaks across lines. Pure Python: the grouping engine
+uses it too.
+"""
+
+from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-NBSP = "\u00a0"  # no-break space: thousands separator and before the € sign
+GROUP_SEPARATOR = "\u202f"
+UNIT_SEPARATOR = "\u00a0"
 
 
-def euros(amount: Decimal | int | float) -> str:
-    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+def format_number(value: Decimal | int, places: int | None = 2) -> str:
+    """``Decimal("12500.5")`` -> ``12 500,50``; ``places=None`` keeps the significant digits."""
+    value = Decimal(value)
+    if places is None:
+        value = value.normalize()
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+    else:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if value.is_zero():
+        value = abs(value)  # never print "-0,00"
     sign = "-" if value < 0 else ""
-    units, cents = f"{abs(value):.2f}".split(".")
+    integer, _, fraction = format(abs(value), "f").partition(".")
     groups = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    return f"{sign}{NBSP.join(groups)},{cents}{NBSP}€"
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    text = sign + GROUP_SEPARATOR.join(groups)
+    return f"{text},{fraction}" if fraction else text
 
 
-def french_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
+def euros(value: Decimal | int) -> str:
+    """``Decimal("12500")`` -> ``12 500,00 €`` (rounded half up to the cent)."""
+    return f"{format_number(value, 2)}{UNIT_SEPARATOR}€"
+
+
+def euros_from_cents(cents: int) -> str:
+    """``1250000`` -> ``12 500,00 €``: the grouping engine counts in integer cents."""
+    return euros(Decimal(cents).scaleb(-2))
+
+
+def format_date(value: date | None) -> str:
+    """``date(2026, 11, 23)`` -> ``23/11/2026``; ``None`` -> ``—``."""
+    if value is None:
+        return "—"
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from dossiers.de_minimis import PriorAid, ceiling_problem
-from dossiers.formatting import euros, french_date
+from dossiers.formatting import euros, format_date
 from dossiers.models import Enterprise, FundingRequest, SchemeParameter, SupportingDocument
 from dossiers.plan import balance_problem
 
@@ -99,7 +99,7 @@ def document_problems(request: FundingRequest, on: date) -> list[str]:
         if until is not None and until < on:
             problems.append(
                 f"{document.get_kind_display()} ({document.stored_file.original_name}) "
-                f"périmé depuis le {french_date(until)}."
+                f"périmé depuis le {format_date(until)}."
             )
     present = {d.kind for d in documents}
     required = list(ALWAYS_REQUIRED)
@@ -140,7 +140,7 @@ def submission_problems(request: FundingRequest, on: date) -> list[str]:
     if not request.campaign.accepts_submissions_on(on):
         problems.append(
             f"La campagne {request.campaign.reference} n'accepte pas de dépôt le "
-            f"{french_date(on)} (date limite : {french_date(request.campaign.deadline)})."
+            f"{format_date(on)} (date limite : {format_date(request.campaign.deadline)})."
         )
     return (
         problems

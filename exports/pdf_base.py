@@ -32,7 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 from reportlab.platypus.tables import Table, TableStyle
 
-from exports.formatting import format_amount
+from exports.formatting import euros
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "GrappeSans"
@@ -104,7 +104,7 @@ def para(text: str, style: ParagraphStyle = Styles.cell) -> Paragraph:
 
 
 def amount(value: Decimal) -> str:
-    return format_amount(value)
+    return euros(value)
 
 
 CELL_PADDING = 3

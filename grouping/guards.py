@@ -9,7 +9,7 @@ the bundle's funder on the day of the action: a rule may have changed since the 
 from datetime import date
 from decimal import Decimal
 
-from dossiers.formatting import euros
+from dossiers.formatting import euros, euros_from_cents
 from dossiers.guards import document_problems
 from dossiers.models import MissingParameter, RequestState, SchemeParameter
 from grouping.engine import Candidate, TerritoryLevel, TradeLevel, candidate_key
@@ -17,10 +17,6 @@ from grouping.models import Bundle, BundleMember, GroupingPolicy
 from grouping.models.policy import lender_figures
 
 P = SchemeParameter.Key
-
-
-def _euros(cents: int) -> str:
-    return euros(Decimal(cents) / 100)
 
 
 def _who(member: BundleMember) -> str:
@@ -90,14 +86,15 @@ def seal_problems(bundle: Bundle, members: list[BundleMember], on: date) -> list
     loan_total = sum(round(m.loan * 100) for m in members)
     if loan_total < figures[P.LENDER_MINIMUM]:
         problems.append(
-            f"Prêts cumulés {_euros(loan_total)} : moins que le minimum de "
-            f"{bundle.funder.name} par dossier collectif ({_euros(figures[P.LENDER_MINIMUM])})."
+            f"Prêts cumulés {euros_from_cents(loan_total)} : moins que le minimum de "
+            f"{bundle.funder.name} par dossier collectif "
+            f"({euros_from_cents(figures[P.LENDER_MINIMUM])})."
         )
     ceiling = figures[P.LENDER_MAXIMUM]
     if ceiling is not None and loan_total > ceiling:
         problems.append(
-            f"Prêts cumulés {_euros(loan_total)} : plus que le maximum de "
-            f"{bundle.funder.name} par dossier collectif ({_euros(ceiling)})."
+            f"Prêts cumulés {euros_from_cents(loan_total)} : plus que le maximum de "
+            f"{bundle.funder.name} par dossier collectif ({euros_from_cents(ceiling)})."
         )
     problems += state_problems(members, RequestState.ELIGIBLE)
     key = list(bundle.key_codes)
@@ -112,13 +109,14 @@ def seal_problems(bundle: Bundle, members: list[BundleMember], on: date) -> list
             )
         if not figures[P.LOAN_MIN] <= loan <= figures[P.LOAN_MAX]:
             problems.append(
-                f"{_who(member)} : prêt {_euros(loan)} hors de la fourchette du produit "
-                f"({_euros(figures[P.LOAN_MIN])} à {_euros(figures[P.LOAN_MAX])})."
+                f"{_who(member)} : prêt {euros_from_cents(loan)} hors de la fourchette du "
+                f"produit ({euros_from_cents(figures[P.LOAN_MIN])} à "
+                f"{euros_from_cents(figures[P.LOAN_MAX])})."
             )
         if grant > figures[P.GRANT_CAP]:
             problems.append(
-                f"{_who(member)} : subvention {_euros(grant)} au-dessus du plafond par membre "
-                f"({_euros(figures[P.GRANT_CAP])})."
+                f"{_who(member)} : subvention {euros_from_cents(grant)} au-dessus du plafond "
+                f"par membre ({euros_from_cents(figures[P.GRANT_CAP])})."
             )
         if _member_key(bundle, member) != key:
             problems.append(

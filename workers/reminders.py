@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from accounts.models import User
-from dossiers.formatting import french_date
+from dossiers.formatting import format_date
 from dossiers.models import Campaign, FundingRequest, RequestState, SchemeParameter
 from dossiers.models import SupportingDocument as Doc
 from dossiers.models.funding_request import EDITABLE
@@ -95,7 +95,7 @@ def send_deadline_reminders(*, today: date) -> int:
         values = {
             "campaign": campaign.reference,
             "name": campaign.name,
-            "deadline": french_date(campaign.deadline),
+            "deadline": format_date(campaign.deadline),
             "days": (campaign.deadline - today).days,
         }
         for person in _federation_people(campaign):
@@ -142,7 +142,7 @@ def warn_expiring_documents(*, today: date) -> int:
                 "kind": document.get_kind_display(),
                 "file": document.stored_file.original_name,
                 "ref": request.reference,
-                "until": french_date(until),
+                "until": format_date(until),
             }
             sent += deliver(
                 key=f"document-expiry:{document.pk}:{until.isoformat()}",

@@ -10,7 +10,7 @@ Pure Python, no Django. Amounts are integer euro cents throughout.
 from .checks import violations
 from .keys import candidate_key
 from .run import group, upper_bound
-from .text import DescribeKey, describe_key_codes, format_euros, level_label
+from .text import DescribeKey, describe_key_codes, level_label
 from .types import (
     Bounds,
     Candidate,
@@ -36,7 +36,6 @@ __all__ = [
     "UnplacedCode",
     "candidate_key",
     "describe_key_codes",
-    "format_euros",
     "group",
     "level_label",
     "upper_bound",

@@ -1,18 +1,16 @@
-"""French wording: amounts, level names, default key descriptions, reasons.
+"""French wording: level names, default key descriptions, reasons.
 
-Amounts are written the French way, ``14 200,00 €``: the thousands separator is a
-NARROW NO-BREAK SPACE (U+202F, as in CLDR's fr locale) and the space before the euro
-sign is a NO-BREAK SPACE (U+00A0), so neither the number nor the amount wraps.
+Amounts are written as everywhere in Grappe (``dossiers.formatting``, pure Python):
+``14 200,00 €``, never wrapping.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from .types import Policy, TerritoryLevel, TradeLevel, UnplacedCode
+from dossiers.formatting import euros_from_cents
 
-THOUSANDS_SEPARATOR = "\u202f"
-EURO_SPACE = "\u00a0"
+from .types import Policy, TerritoryLevel, TradeLevel, UnplacedCode
 
 DescribeKey = Callable[[TradeLevel, TerritoryLevel, tuple[str, ...]], str]
 
@@ -38,14 +36,6 @@ _TRADE_CODE_PREFIX = {
     TradeLevel.SUBCLASS: "sous-classe",
     TradeLevel.NAFA: "métier",
 }
-
-
-def format_euros(cents: int) -> str:
-    """``1420000`` -> ``"14 200,00 €"`` (U+202F thousands, U+00A0 before €)."""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    grouped = f"{euros:,}".replace(",", THOUSANDS_SEPARATOR)
-    return f"{sign}{grouped},{rest:02d}{EURO_SPACE}€"
 
 
 def level_label(trade: TradeLevel, territory: TerritoryLevel) -> str:
@@ -79,18 +69,18 @@ def _requests(count: int) -> str:
 def rejection_reason(code: UnplacedCode, loan: int, grant: int, policy: Policy) -> str:
     if code is UnplacedCode.LOAN_OUT_OF_BAND:
         return (
-            f"Prêt demandé {format_euros(loan)} hors de la fourchette du produit "
-            f"({format_euros(policy.loan_min)} à {format_euros(policy.loan_max)})"
+            f"Prêt demandé {euros_from_cents(loan)} hors de la fourchette du produit "
+            f"({euros_from_cents(policy.loan_min)} à {euros_from_cents(policy.loan_max)})"
         )
     if code is UnplacedCode.LOAN_ABOVE_LENDER_MAXIMUM:
         assert policy.lender_maximum is not None
         return (
-            f"Prêt demandé {format_euros(loan)} au-dessus du maximum prêteur par dossier "
-            f"({format_euros(policy.lender_maximum)})"
+            f"Prêt demandé {euros_from_cents(loan)} au-dessus du maximum prêteur par dossier "
+            f"({euros_from_cents(policy.lender_maximum)})"
         )
     return (
-        f"Subvention demandée {format_euros(grant)} au-dessus du plafond par membre "
-        f"({format_euros(policy.grant_cap)})"
+        f"Subvention demandée {euros_from_cents(grant)} au-dessus du plafond par membre "
+        f"({euros_from_cents(policy.grant_cap)})"
     )
 
 
@@ -120,18 +110,18 @@ def leftover_reason(
         text += f" (il en faut au moins {policy.min_members} par dossier)"
     elif code is UnplacedCode.BELOW_LENDER_MINIMUM:
         text += (
-            f", prêts totaux {format_euros(loan_total)} < minimum prêteur "
-            f"{format_euros(policy.lender_minimum)}"
+            f", prêts totaux {euros_from_cents(loan_total)} < minimum prêteur "
+            f"{euros_from_cents(policy.lender_minimum)}"
         )
     else:
         limits = f"de {policy.min_members} à {policy.max_members} membres"
         if policy.min_members == policy.max_members:
             limits = f"de {policy.min_members} membres"
-        limits += f" atteignant {format_euros(policy.lender_minimum)} de prêts"
+        limits += f" atteignant {euros_from_cents(policy.lender_minimum)} de prêts"
         if policy.lender_maximum is not None:
-            limits += f" sans dépasser {format_euros(policy.lender_maximum)}"
+            limits += f" sans dépasser {euros_from_cents(policy.lender_maximum)}"
         text += (
-            f", prêts totaux {format_euros(loan_total)}, mais aucun dossier {limits} "
+            f", prêts totaux {euros_from_cents(loan_total)}, mais aucun dossier {limits} "
             "ne peut être formé avec elles"
         )
     if bundles_here:
@@ -140,7 +130,7 @@ def leftover_reason(
         text += "ne peu" + ("t" if bundles_here == 1 else "vent") + " pas les accueillir"
         text += f" (au plus {policy.max_members} membres"
         if policy.lender_maximum is not None:
-            text += f" et {format_euros(policy.lender_maximum)} de prêts"
+            text += f" et {euros_from_cents(policy.lender_maximum)} de prêts"
         text += " par dossier)"
     if len(policy.ladder) > 1:
         text += f", même au niveau {level_label(*policy.ladder[-1])}"

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dossiers import workflow
-from dossiers.formatting import french_date
+from dossiers.formatting import format_date
 from tests.factories import CampaignFactory, make_request
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +23,8 @@ def test_it_refuses_a_submission_after_the_deadline():
         workflow.perform(request, "submit", actor=None)
 
     assert caught.value.problems == [
-        f"La campagne {campaign.reference} n'accepte pas de dépôt le {french_date(today)} "
-        f"(date limite : {french_date(today - timedelta(days=1))})."
+        f"La campagne {campaign.reference} n'accepte pas de dépôt le {format_date(today)} "
+        f"(date limite : {format_date(today - timedelta(days=1))})."
     ]
 
 

@@ -12,7 +12,8 @@ from dossiers.models import DeMinimisAid, Enterprise, SchemeParameter
 from tests.factories import EnterpriseFactory, make_request
 
 GRANT_DATE = date(2026, 11, 23)
-NBSP = "\u00a0"
+NBSP = "\u00a0"  # before the € sign
+NNBSP = "\u202f"  # between thousands
 
 
 def received(*granted_on: date, grant_date: date = GRANT_DATE) -> Decimal:
@@ -64,8 +65,8 @@ def test_crossing_the_ceiling_refuses_the_whole_aid():
     )
 
     assert problem == (
-        f"Plafond de minimis dépassé : 290{NBSP}000,01{NBSP}€ d'aides reçues sur 3 ans "
-        f"+ 10{NBSP}000,00{NBSP}€ demandés = 300{NBSP}000,01{NBSP}€ > 300{NBSP}000,00{NBSP}€. "
+        f"Plafond de minimis dépassé : 290{NNBSP}000,01{NBSP}€ d'aides reçues sur 3 ans "
+        f"+ 10{NNBSP}000,00{NBSP}€ demandés = 300{NNBSP}000,01{NBSP}€ > 300{NNBSP}000,00{NBSP}€. "
         "L'aide entière serait refusée, pas seulement l'excédent."
     )
 

@@ -47,7 +47,7 @@ def test_it_refuses_to_approve_more_than_was_asked():
         )
 
     assert caught.value.problems == [
-        "Montant accordé 22\u00a0000,01\u00a0€ supérieur au montant demandé 22\u00a0000,00\u00a0€."
+        "Montant accordé 22\u202f000,01\u00a0€ supérieur au montant demandé 22\u202f000,00\u00a0€."
     ]
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dossiers import workflow
-from dossiers.formatting import french_date
+from dossiers.formatting import format_date
 from dossiers.models import Enterprise, SupportingDocument
 from tests.factories import EnterpriseFactory, add_document, make_request
 
@@ -36,7 +36,7 @@ def test_it_refuses_a_kbis_older_than_90_days():
     date_kbis(request, issued)
 
     assert submit_problems(request) == [
-        f"Extrait Kbis (kbis.pdf) périmé depuis le {french_date(issued + timedelta(days=90))}."
+        f"Extrait Kbis (kbis.pdf) périmé depuis le {format_date(issued + timedelta(days=90))}."
     ]
 
 
@@ -47,7 +47,7 @@ def test_it_refuses_a_document_past_its_expiry_date():
 
     assert submit_problems(request) == [
         "Attestation de régularité fiscale (tax_certificate.pdf) périmé depuis le "
-        f"{french_date(yesterday)}."
+        f"{format_date(yesterday)}."
     ]
 
 

@@ -11,7 +11,8 @@ from dossiers.plan import PlanLine, balance_problem, set_financing_plan
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
-NBSP = "\u00a0"
+NBSP = "\u00a0"  # before the € sign
+NNBSP = "\u202f"  # between thousands
 
 
 def submit_problems(request) -> list[str]:
@@ -31,7 +32,7 @@ def replan(request, uses, sources):
 
 def test_a_gap_of_one_cent_is_unbalanced_and_the_message_gives_the_gap():
     assert balance_problem(Decimal("1000.00"), Decimal("999.99")) == (
-        f"Le plan de financement n'est pas équilibré : besoins 1{NBSP}000,00{NBSP}€, "
+        f"Le plan de financement n'est pas équilibré : besoins 1{NNBSP}000,00{NBSP}€, "
         f"ressources 999,99{NBSP}€ (écart -0,01{NBSP}€)."
     )
     assert balance_problem(Decimal("1000.00"), Decimal("1000.00")) is None
@@ -46,8 +47,8 @@ def test_it_refuses_to_submit_a_plan_one_cent_short():
     )
 
     assert submit_problems(request) == [
-        f"Le plan de financement n'est pas équilibré : besoins 24{NBSP}000,00{NBSP}€, "
-        f"ressources 23{NBSP}999,99{NBSP}€ (écart -0,01{NBSP}€)."
+        f"Le plan de financement n'est pas équilibré : besoins 24{NNBSP}000,00{NBSP}€, "
+        f"ressources 23{NNBSP}999,99{NBSP}€ (écart -0,01{NBSP}€)."
     ]
 
 
@@ -75,8 +76,8 @@ def test_it_refuses_a_grant_above_the_cap_per_enterprise():
     )
 
     assert submit_problems(request) == [
-        f"Subvention demandée 10{NBSP}000,01{NBSP}€ au-dessus du plafond par entreprise de "
-        f"10{NBSP}000,00{NBSP}€."
+        f"Subvention demandée 10{NNBSP}000,01{NBSP}€ au-dessus du plafond par entreprise de "
+        f"10{NNBSP}000,00{NBSP}€."
     ]
 
 
@@ -94,8 +95,8 @@ def test_it_refuses_a_grant_above_the_aid_rate_of_the_eligible_cost():
     )
 
     assert submit_problems(request) == [
-        f"Subvention demandée 5{NBSP}000,01{NBSP}€ au-dessus de 50 % du coût éligible HT "
-        f"(5{NBSP}000,00{NBSP}€)."
+        f"Subvention demandée 5{NNBSP}000,01{NBSP}€ au-dessus de 50 % du coût éligible HT "
+        f"(5{NNBSP}000,00{NBSP}€)."
     ]
 
 
@@ -116,7 +117,7 @@ def test_a_bank_loan_above_70_percent_of_the_investment_is_a_warning_not_a_refus
     today = timezone.localdate()
 
     assert plan_warnings(request, today) == [
-        f"Le prêt bancaire (14{NBSP}000,01{NBSP}€) dépasse 70 % de l'investissement "
-        f"(20{NBSP}000,00{NBSP}€)."
+        f"Le prêt bancaire (14{NNBSP}000,01{NBSP}€) dépasse 70 % de l'investissement "
+        f"(20{NNBSP}000,00{NBSP}€)."
     ]
     assert workflow.perform(request, "submit", actor=None).state == "submitted"

@@ -108,6 +108,6 @@ def test_the_guards_read_the_value_in_force_on_the_day():
         workflow.perform(request, "submit", actor=None)
 
     assert caught.value.problems == [
-        "Subvention demandée 10\u00a0000,00\u00a0€ au-dessus du plafond par entreprise de "
-        "8\u00a0000,00\u00a0€."
+        "Subvention demandée 10\u202f000,00\u00a0€ au-dessus du plafond par entreprise de "
+        "8\u202f000,00\u00a0€."
     ]

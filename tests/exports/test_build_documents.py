@@ -19,7 +19,7 @@ from dossiers.workflow import Conflict
 from exports import build as build_module
 from exports.adapters import collect_bundle, sealed_on
 from exports.build import build_bundle_documents, latest_build, render_documents
-from exports.formatting import format_amount
+from exports.formatting import euros
 from exports.models import DocumentBuild
 from exports.package import safe_component, verify_package
 from grouping.bundles import submit_bundle, withdraw_member
@@ -67,10 +67,10 @@ def test_the_pdf_shows_every_member_and_the_totals_of_the_bundle(world, built):
         assert request.reference in text
         assert request.enterprise.siret in text
         assert plain(request.enterprise.name) in text
-        assert plain(format_amount(request.loan_amount)) in text
+        assert plain(euros(request.loan_amount)) in text
     for total in (bundle.loan_total, bundle.grant_total, bundle.cost_total):
-        assert plain(format_amount(total)) in text
-    assert plain(format_amount(Decimal("35000.00"))) in text  # 12 000 + 15 000 + 8 000
+        assert plain(euros(total)) in text
+    assert plain(euros(Decimal("35000.00"))) in text  # 12 000 + 15 000 + 8 000
     assert f"Total ({len(world.requests)} membres)" in text
     assert bundle.campaign.federation.name in text
 

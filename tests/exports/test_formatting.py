@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exports.formatting import (
-    format_amount,
+    euros,
     format_date,
     format_datetime,
     format_number,
@@ -17,15 +17,15 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 
 
 def test_an_amount_reads_the_french_way():
-    assert format_amount(Decimal("12500")) == f"12{NNBSP}500,00{NBSP}€"
-    assert format_amount(Decimal("1234567.891")) == f"1{NNBSP}234{NNBSP}567,89{NBSP}€"
-    assert format_amount(Decimal("0.005")) == f"0,01{NBSP}€"  # half up, not banker's
-    assert format_amount(Decimal("999.99")) == f"999,99{NBSP}€"
+    assert euros(Decimal("12500")) == f"12{NNBSP}500,00{NBSP}€"
+    assert euros(Decimal("1234567.891")) == f"1{NNBSP}234{NNBSP}567,89{NBSP}€"
+    assert euros(Decimal("0.005")) == f"0,01{NBSP}€"  # half up, not banker's
+    assert euros(Decimal("999.99")) == f"999,99{NBSP}€"
 
 
 def test_negative_amounts_keep_their_sign_but_zero_has_none():
-    assert format_amount(Decimal("-1500.5")) == f"-1{NNBSP}500,50{NBSP}€"
-    assert format_amount(Decimal("-0.001")) == f"0,00{NBSP}€"
+    assert euros(Decimal("-1500.5")) == f"-1{NNBSP}500,50{NBSP}€"
+    assert euros(Decimal("-0.001")) == f"0,00{NBSP}€"
 
 
 def test_a_headcount_keeps_only_its_significant_digits():
@@ -52,4 +52,4 @@ def test_sizes_use_french_units():
 
 @given(st.decimals(min_value=-(10**12), max_value=10**12, places=2, allow_nan=False))
 def test_formatting_an_amount_loses_nothing(value):
-    assert parse_amount(format_amount(value)) == value
+    assert parse_amount(euros(value)) == value

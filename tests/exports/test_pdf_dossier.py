@@ -5,7 +5,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from exports.formatting import format_amount
+from exports.formatting import euros
 from exports.pdf_dossier import MEMBER_TABLE_ROWS, render_dossier_pdf
 from exports.snapshot import fingerprint
 from tests.exports.sample import INJECTION, sample_dossier
@@ -44,8 +44,8 @@ def test_it_lists_every_member_with_siret_and_amounts(pdf, snapshot):
     for member in snapshot.members:
         assert member.company_name in text
         assert member.siret in text
-        assert plain(format_amount(member.plan.total_cost)) in text
-        assert plain(format_amount(member.plan.grant)) in text
+        assert plain(euros(member.plan.total_cost)) in text
+        assert plain(euros(member.plan.grant)) in text
 
 
 def test_the_summary_shows_the_bundle_totals(pdf, snapshot):
@@ -53,7 +53,7 @@ def test_the_summary_shows_the_bundle_totals(pdf, snapshot):
     totals = snapshot.totals
     assert "Synthèse" in summary
     for value in (totals.total_cost, totals.grant, totals.loan, totals.own_funds):
-        assert plain(format_amount(value)) in summary
+        assert plain(euros(value)) in summary
     assert "Plan équilibré" in summary
 
 

@@ -3,7 +3,7 @@ import io
 import pikepdf
 import pypdf
 
-from exports.formatting import format_amount
+from exports.formatting import euros
 from exports.pdf_receipt import render_receipt_pdf
 from tests.exports.sample import sample_receipt
 
@@ -18,7 +18,7 @@ def test_the_receipt_is_one_page_with_the_reference_and_what_was_submitted():
     assert receipt.request_reference in text
     assert "06/10/2026 à 15:05" in text  # submitted at 13:05 UTC, shown in Paris time
     assert receipt.siret in text
-    assert format_amount(receipt.grant).replace("\u00a0", " ") in text
+    assert euros(receipt.grant).replace("\u00a0", " ") in text
     for document in receipt.documents:
         assert document.kind in text
     assert "Prochaines étapes" in text

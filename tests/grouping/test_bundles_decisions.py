@@ -121,7 +121,7 @@ def test_it_refuses_more_than_the_member_asked(submitted, analyst):
             submitted, members(submitted)[0], actor=analyst, approved=True, amount=Decimal(30000)
         )
 
-    assert "supérieur au montant demandé 22\u00a0000,00\u00a0€" in refused.value.problems[0]
+    assert "supérieur au montant demandé 22\u202f000,00\u00a0€" in refused.value.problems[0]
 
 
 def test_only_the_bundles_funder_decides(submitted, officer):

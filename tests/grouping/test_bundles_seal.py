@@ -66,8 +66,8 @@ def test_it_refuses_a_bundle_below_the_funders_minimum(campaign, bundle, officer
         seal_bundle(bundle, actor=officer)
 
     assert refused.value.problems == [
-        f"Prêts cumulés 36\u00a0000,00\u00a0€ : moins que le minimum de {bundle.funder.name} "
-        "par dossier collectif (40\u00a0000,00\u00a0€)."
+        f"Prêts cumulés 36\u202f000,00\u00a0€ : moins que le minimum de {bundle.funder.name} "
+        "par dossier collectif (40\u202f000,00\u00a0€)."
     ]
     bundle.refresh_from_db()
     assert bundle.state == "draft"

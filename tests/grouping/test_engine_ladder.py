@@ -2,13 +2,13 @@
 
 import pytest
 
+from dossiers.formatting import euros_from_cents
 from grouping.engine import (
     Candidate,
     Policy,
     TerritoryLevel,
     TradeLevel,
     UnplacedCode,
-    format_euros,
     group,
     upper_bound,
 )
@@ -122,7 +122,7 @@ def test_a_loan_outside_the_product_band_is_rejected_with_its_reason():
     [refused] = result.unplaced
     assert refused.request_id == 1
     assert refused.code == UnplacedCode.LOAN_OUT_OF_BAND
-    assert format_euros(300_000) in refused.reason
+    assert euros_from_cents(300_000) in refused.reason
     assert "fourchette" in refused.reason
     assert result.bundles[0].member_ids == (2, 3)
 
@@ -132,8 +132,8 @@ def test_a_grant_above_the_cap_is_rejected_with_its_reason():
 
     [refused] = result.unplaced
     assert refused.code == UnplacedCode.GRANT_ABOVE_CAP
-    assert format_euros(1_200_000) in refused.reason
-    assert format_euros(1_000_000) in refused.reason
+    assert euros_from_cents(1_200_000) in refused.reason
+    assert euros_from_cents(1_000_000) in refused.reason
 
 
 def test_a_loan_above_the_lender_maximum_is_rejected():
@@ -163,8 +163,8 @@ def test_the_reason_for_a_short_group_gives_counts_totals_and_the_widest_level()
     assert {u.code for u in result.unplaced} == {UnplacedCode.BELOW_LENDER_MINIMUM}
     reason = result.unplaced[0].reason
     assert reason.startswith("Boulangerie (10.71C) en Nouvelle-Aquitaine : 3 demandes")
-    assert f"prêts totaux {format_euros(1_420_000)} < minimum prêteur" in reason
-    assert format_euros(2_000_000) in reason
+    assert f"prêts totaux {euros_from_cents(1_420_000)} < minimum prêteur" in reason
+    assert euros_from_cents(2_000_000) in reason
     assert reason.endswith("même au niveau sous-classe NAF × région")
     assert seen == [(TradeLevel.SUBCLASS, TerritoryLevel.REGION, ("10.71C", "75"))]
 
@@ -232,9 +232,9 @@ def test_a_departement_filed_under_two_regions_is_refused():
 
 
 def test_amounts_are_written_the_french_way():
-    assert format_euros(1_420_000) == "14\u202f200,00\u00a0€"
-    assert format_euros(5) == "0,05\u00a0€"
-    assert format_euros(-123_456_789) == "-1\u202f234\u202f567,89\u00a0€"
+    assert euros_from_cents(1_420_000) == "14\u202f200,00\u00a0€"
+    assert euros_from_cents(5) == "0,05\u00a0€"
+    assert euros_from_cents(-123_456_789) == "-1\u202f234\u202f567,89\u00a0€"
 
 
 def test_candidates_may_come_from_a_generator():

@@ -12,7 +12,8 @@ from tests.grouping.builders import campaign_with_policy, eligible_request
 
 pytestmark = pytest.mark.django_db
 
-NBSP = "\u00a0"
+NBSP = "\u00a0"  # before the € sign
+NNBSP = "\u202f"  # between thousands
 
 
 @pytest.fixture
@@ -37,13 +38,13 @@ def test_it_prints_the_bundles_and_the_requests_left_out(campaign):
     assert text.splitlines() == [
         f"Regroupement n° {bundle.run_id} de la campagne {campaign.reference}",
         "Clé : sous-classe NAF × département, puis sous-classe NAF × région ; 2 à 10 membres ; "
-        f"minimum prêteur 20{NBSP}000,00{NBSP}€ ({bundle.funder.name}).",
+        f"minimum prêteur 20{NNBSP}000,00{NBSP}€ ({bundle.funder.name}).",
         "Demandes éligibles : 3 ; placées : 2 dans 1 dossier ; sans dossier : 1.",
         "",
         "Dossiers proposés :",
         f"  {bundle.reference}  Boulangerie et boulangerie-pâtisserie (NAF 10.71C), Creuse (23)",
         "      étape 1 (sous-classe NAF × département) · 2 membres · "
-        f"prêts 24{NBSP}000,00{NBSP}€ · subventions 16{NBSP}000,00{NBSP}€",
+        f"prêts 24{NNBSP}000,00{NBSP}€ · subventions 16{NNBSP}000,00{NBSP}€",
         f"      {first.reference}, {second.reference}",
         "",
         "Demandes sans dossier :",
