@@ -3,6 +3,7 @@
 Each raises ``ValidationError`` with a message that says what is wrong in plain French.
 """
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,13 @@ from dossiers.nomenclature import NAF_PATTERN, NAFA_PATTERN, departements, naf_c
 
 # Above this, an amount typed into a TPE's funding request is a typo, not a project.
 ABSURD_AMOUNT = Decimal("100000000.00")
+
+
+def compact_identifier(value: str) -> str:
+    """A SIREN or SIRET as printed on a Kbis or an invoice (« 362 521 879 00034 »,
+    « 362.521.879 », no-break spaces from a PDF) -> its digits; anything else is kept
+    for the validators to name."""
+    return re.sub(r"[\s.]", "", value) if value else value
 
 
 def _explain(exc: stdnum_errors.ValidationError, kind: str, digits: int) -> str:

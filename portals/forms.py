@@ -20,7 +20,7 @@ from dossiers.models import (
 )
 from dossiers.nomenclature import departements, regions
 from dossiers.plan import SOURCE_KINDS
-from dossiers.validators import validate_amount, validate_siret
+from dossiers.validators import compact_identifier, validate_amount, validate_siret
 
 
 class DateInput(forms.DateInput):
@@ -28,6 +28,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class IdentifierField(forms.CharField):
+    """A SIREN or SIRET typed as printed: spaces and dots go before the length is checked."""
+
+    def to_python(self, value):
+        return compact_identifier(super().to_python(value))
 
 
 def amount_field(label, *, required: bool = True) -> forms.DecimalField:
@@ -60,6 +67,7 @@ class EnterpriseForm(forms.ModelForm):
             "address", "postal_code", "city", "headcount", "turnover", "balance_sheet",
             "micro_entreprise_regime", "sector",
         ]  # fmt: skip
+        field_classes = {"siret": IdentifierField}
         widgets = {
             "creation_date": DateInput,
             "siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -68,7 +76,7 @@ class EnterpriseForm(forms.ModelForm):
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
         }
         help_texts = {
-            "siret": _("14 chiffres, sans espaces."),
+            "siret": _("14 chiffres, tels qu'imprimés sur le Kbis (les espaces sont acceptés)."),
             "naf_code": _("Code APE/NAF rév. 2, par exemple 10.71C."),
             "departement": _("01 à 95, 2A, 2B, 971 à 974 ou 976."),
             "headcount": _("En unités de travail annuel (UTA)."),
@@ -80,9 +88,6 @@ class EnterpriseForm(forms.ModelForm):
             self.fields[name].localize = True
             self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
             self.fields[name].widget.is_localized = True
-
-    def clean_siret(self) -> str:
-        return "".join(self.cleaned_data["siret"].split())
 
     def clean_naf_code(self) -> str:
         return self.cleaned_data["naf_code"].strip().upper()
@@ -199,7 +204,7 @@ SourceFormSet = forms.formset_factory(SourceLineForm, extra=1, can_delete=True, 
 
 class QuoteForm(forms.Form):
     supplier_name = forms.CharField(label=_("Fournisseur"), max_length=200)
-    supplier_siret = forms.CharField(
+    supplier_siret = IdentifierField(
         label=_("SIRET du fournisseur"), max_length=14, required=False, validators=[validate_siret]
     )
     quote_date = forms.DateField(label=_("Date du devis"), widget=DateInput)

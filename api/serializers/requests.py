@@ -5,7 +5,12 @@ from rest_framework import serializers
 
 from dossiers.models import Campaign, Enterprise, FinancingLine, FundingRequest, RequestTransition
 from dossiers.plan import SOURCE_KINDS
-from dossiers.validators import validate_amount, validate_siret
+from dossiers.validators import (
+    compact_identifier,
+    validate_amount,
+    validate_siren,
+    validate_siret,
+)
 
 # What a funder sees of a request's history: its own part of the story.
 FUNDER_VISIBLE_TRANSITIONS = ("send", "approve", "decline")
@@ -113,7 +118,18 @@ class FundingRequestDetailSerializer(FundingRequestSerializer):
 # --- The prefill a federation posts ------------------------------------------------------
 
 
+class IdentifierField(serializers.CharField):
+    """A SIREN or SIRET sent as printed: spaces and dots go before the length is checked."""
+
+    def to_internal_value(self, data):
+        return compact_identifier(super().to_internal_value(data))
+
+
 class EnterpriseInputSerializer(serializers.ModelSerializer):
+    siren = IdentifierField(max_length=9, validators=[validate_siren])
+    # An existing SIRET is not an error: the request is attached to that enterprise.
+    siret = IdentifierField(max_length=14, validators=[validate_siret])
+
     class Meta:
         model = Enterprise
         fields = [
@@ -122,8 +138,6 @@ class EnterpriseInputSerializer(serializers.ModelSerializer):
             "departement", "headcount", "turnover", "balance_sheet", "public_ownership",
             "sector", "insolvency_proceedings",
         ]  # fmt: skip
-        # An existing SIRET is not an error: the request is attached to that enterprise.
-        extra_kwargs = {"siret": {"validators": [validate_siret]}}
 
     def validate(self, attrs):
         from django.core.exceptions import ValidationError as DjangoValidationError

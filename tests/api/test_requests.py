@@ -63,6 +63,19 @@ def test_invalid_fields_are_reported_by_their_path(fed, campaign):
     assert not Enterprise.objects.exists()
 
 
+def test_identifiers_sent_as_printed_are_stored_as_their_digits(fed, campaign):
+    data = payloads.prefill(campaign)
+    siren, siret = data["enterprise"]["siren"], data["enterprise"]["siret"]
+    data["enterprise"]["siren"] = f"{siren[:3]} {siren[3:6]} {siren[6:]}"
+    data["enterprise"]["siret"] = f"{siret[:3]}.{siret[3:6]}.{siret[6:9]} {siret[9:]}"
+
+    response = fed.post(URL, data)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["enterprise"]["siret"] == siret
+    assert Enterprise.objects.get().siren == siren
+
+
 def test_a_siret_that_does_not_extend_the_siren_is_refused(fed, campaign):
     data = payloads.prefill(campaign)
     data["enterprise"]["siren"] = payloads.enterprise(seed=7)["siren"]

@@ -47,6 +47,20 @@ def test_it_creates_a_request_and_the_enterprise_it_describes(client):
     assert list(created.enterprise.representatives.all()) == [sme]
 
 
+def test_a_siret_typed_as_printed_on_the_kbis_is_stored_as_its_digits(client):
+    client.force_login(UserFactory())
+    siret = valid_siret(valid_siren(424242))
+    printed = f"{siret[:3]} {siret[3:6]} {siret[6:9]}\u00a0{siret[9:]}"  # 17 characters
+
+    response = client.post(
+        reverse("portals:request_create"), new_request_data(**{"ent-siret": printed})
+    )
+
+    assert response.status_code == 302
+    enterprise = Enterprise.objects.get()
+    assert (enterprise.siret, enterprise.siren) == (siret, siret[:9])
+
+
 def test_a_bad_siret_is_explained_next_to_the_field_and_nothing_typed_is_lost(client):
     client.force_login(UserFactory())
     data = new_request_data(**{"ent-siret": "12345678901234", "ent-naf_code": "99.99Z"})
