@@ -18,7 +18,6 @@ from portals import presenters
 from portals.access import FEDERATION, SME, STAFF, audience, for_audience, visible_request
 from portals.collective import memberships
 from portals.forms import MessageForm, TransitionForm
-from portals.receipt import receipt_snapshot
 
 THREAD_AUDIENCES = (SME, FEDERATION, STAFF)
 
@@ -163,9 +162,10 @@ def receipt(http_request, reference: str):
     funding_request = visible_request(http_request.user, reference)
     if funding_request.submitted_at is None:
         raise Http404
+    from exports.adapters import snapshot_receipt
     from exports.pdf_receipt import render_receipt_pdf
 
-    pdf = render_receipt_pdf(receipt_snapshot(funding_request))
+    pdf = render_receipt_pdf(snapshot_receipt(funding_request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="accuse-depot-{funding_request.reference}.pdf"'
