@@ -46,6 +46,12 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 5000])
     parser.add_argument(
+        "--document-kb",
+        type=int,
+        default=0,
+        help="size of each supporting document, incompressible (default: 1.2 kB of text)",
+    )
+    parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_EXPORTS_DATABASE_URL", DEFAULT_URL)
     )
     return parser.parse_args()
@@ -65,8 +71,15 @@ def fresh_database(url: str) -> None:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+DOCUMENT_KB = 0  # --document-kb
+
+
 def document_bytes(reference: str, kind: str) -> bytes:
-    return f"%PDF-1.4\n% {kind} — {reference}\n".encode() * 40  # about 1.2 kB
+    header = f"%PDF-1.4\n% {kind} — {reference}\n".encode()
+    if not DOCUMENT_KB:
+        return header * 40  # about 1.2 kB
+    # A scan's weight: noise, which deflate cannot shrink (as a JPEG inside a PDF).
+    return header + os.urandom(DOCUMENT_KB * 1024)
 
 
 def seed(size: int):
@@ -307,9 +320,12 @@ def measure(bundle) -> dict:
         assert build_bundle_documents(bundle) == build
     rebuild = time.process_time() - rebuild
     # CPU seconds of this process per phase: the steadier figure on a shared machine.
-    points = [cpu_start, marks[1], marks[2], marks[3], marks[3 + size], marks[4 + size]]
+    # Steps (exports.build.progress_total): snapshot 1, PDF size + 2, XLSX size + 3,
+    # package 2 * size + 3, record 2 * size + 4.
+    points = [cpu_start, marks[1], marks[size + 2], marks[size + 3], marks[2 * size + 3]]
+    points.append(marks[2 * size + 4])
     phases = [b - a for a, b in zip(points, points[1:], strict=False)]
-    phases.append(cpu_start + cpu - marks[4 + size])
+    phases.append(cpu_start + cpu - marks[2 * size + 4])
     return {
         "size": size,
         "wall": wall,
@@ -324,7 +340,9 @@ def measure(bundle) -> dict:
 
 
 def main() -> None:
+    global DOCUMENT_KB
     args = parse_args()
+    DOCUMENT_KB = args.document_kb
     fresh_database(args.database_url)
     with tempfile.TemporaryDirectory(prefix="grappe-bench-exports-") as tmp:
         os.environ.update(

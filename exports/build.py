@@ -31,18 +31,20 @@ database's unique constraint settle two concurrent builds.
 from __future__ import annotations
 
 import hashlib
+import io
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from dossiers.workflow import Conflict
 from exports.adapters import BundleContent, collect_bundle, sealed_on
 from exports.models import DocumentBuild
-from exports.package import render_package, safe_component
+from exports.package import safe_component, write_package
 from exports.pdf_dossier import render_dossier_pdf
 from exports.snapshot import fingerprint
 from exports.xlsx_annex import render_annex_xlsx
@@ -73,9 +75,20 @@ class BuildError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RenderedDocuments:
+    """The three documents; the package in a temporary file, deleted on ``close()``."""
+
     pdf: bytes
     xlsx: bytes
-    package: bytes
+    package: IO[bytes]
+
+    def __enter__(self) -> RenderedDocuments:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.package.close()
 
 
 def latest_build(bundle: Bundle) -> DocumentBuild | None:
@@ -134,8 +147,8 @@ def _build(bundle: Bundle, *, actor, report: Progress) -> DocumentBuild:
     if existing is not None:
         report(total, total)
         return existing
-    rendered = render_documents(content, progress=lambda done: report(1 + done, total))
-    record = _record(bundle, content, digest, rendered, actor=actor)
+    with render_documents(content, progress=lambda done: report(1 + done, total)) as rendered:
+        record = _record(bundle, content, digest, rendered, actor=actor)
     report(total, total)
     return record
 
@@ -143,7 +156,9 @@ def _build(bundle: Bundle, *, actor, report: Progress) -> DocumentBuild:
 def render_documents(
     content: BundleContent, *, progress: Callable[[int], None] | None = None
 ) -> RenderedDocuments:
-    """The PDF, the XLSX and the ZIP package of ``content``; nothing written anywhere.
+    """The PDF, the XLSX and the ZIP package of ``content``, nothing stored: the package
+    is written to a temporary file (members' documents can add up to gigabytes), which
+    closing the result deletes.
 
     ``progress(done)`` counts each member's PDF annex, the end of the PDF, the XLSX, then
     each member whose documents the package has started streaming (the member before it
@@ -156,12 +171,18 @@ def render_documents(
     step(members + 1)
     xlsx = render_annex_xlsx(snapshot)
     step(members + 2)
-    package = render_package(
-        snapshot,
-        _document_sources(content, lambda index: step(members + 2 + index)),
-        dossier_pdf=pdf,
-        annex_xlsx=xlsx,
-    )
+    package = tempfile.TemporaryFile(prefix="grappe-package-")  # noqa: SIM115 (the result owns it)
+    try:
+        write_package(
+            snapshot,
+            _document_sources(content, lambda index: step(members + 2 + index)),
+            package,
+            dossier_pdf=pdf,
+            annex_xlsx=xlsx,
+        )
+    except BaseException:
+        package.close()
+        raise
     step(2 * members + 2)
     return RenderedDocuments(pdf=pdf, xlsx=xlsx, package=package)
 
@@ -235,15 +256,27 @@ def _record(
         return existing
 
 
-def _store(name: str, content: bytes) -> tuple[str, str, int]:
-    """Save ``content`` under ``name``; a file left there by a crashed run is kept if it is
-    the same bytes, replaced otherwise. Returns the stored name, SHA-256 and size."""
-    sha256 = hashlib.sha256(content).hexdigest()
+def _store(name: str, content: bytes | IO[bytes]) -> tuple[str, str, int]:
+    """Save ``content`` (bytes, or a seekable file read from its start) under ``name``; a
+    file left there by a crashed run is kept if it is the same bytes, replaced otherwise.
+    Returns the stored name, SHA-256 and size."""
+    stream = io.BytesIO(content) if isinstance(content, bytes) else content
+    sha256, size = _sha256_and_size(stream)
     if default_storage.exists(name):
         if file_sha256(name) == sha256:
-            return name, sha256, len(content)
+            return name, sha256, size
         default_storage.delete(name)
-    return default_storage.save(name, ContentFile(content)), sha256, len(content)
+    stream.seek(0)
+    return default_storage.save(name, File(stream, name=name)), sha256, size
+
+
+def _sha256_and_size(stream: IO[bytes]) -> tuple[str, int]:
+    stream.seek(0)
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
 
 
 def file_sha256(name: str) -> str:

@@ -3,12 +3,20 @@ import io
 import json
 import unicodedata
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exports.package import render_package, safe_component, verify_package
+from dossiers.uploads import EXTENSIONS
+from exports.package import (
+    COMPRESSED_FORMATS,
+    render_package,
+    safe_component,
+    verify_package,
+    write_package,
+)
 from exports.snapshot import fingerprint
 from tests.exports.sample import sample_documents, sample_dossier
 
@@ -149,6 +157,34 @@ def test_a_corrupted_archive_or_manifest_is_reported(package, tmp_path):
 
 def test_two_builds_are_byte_identical(snapshot, package):
     assert render_package(snapshot, sample_documents(snapshot)) == package
+
+
+def test_written_to_a_file_it_is_the_same_package(snapshot, package, tmp_path):
+    target = tmp_path / "paquet.zip"
+    with target.open("w+b") as out:
+        write_package(snapshot, sample_documents(snapshot), out)
+
+    assert target.read_bytes() == package
+
+
+def test_compressed_files_are_stored_and_the_manifest_deflated(snapshot):
+    reference = snapshot.members[0].request_reference
+    documents = [
+        (reference, "devis.pdf", b"%PDF-1.7 " + b"x" * 5000),
+        (reference, "photo.JPG", b"\xff\xd8\xff" + b"y" * 5000),
+        (reference, "notes.txt", b"z" * 5000),
+    ]
+    with zipfile.ZipFile(io.BytesIO(render_package(snapshot, documents))) as archive:
+        method = {Path(i.filename).name: i.compress_type for i in archive.infolist()}
+
+    assert method["dossier.pdf"] == method["annexe.xlsx"] == zipfile.ZIP_STORED
+    assert method["devis.pdf"] == method["photo.JPG"] == zipfile.ZIP_STORED
+    assert method["notes.txt"] == method["manifest.json"] == zipfile.ZIP_DEFLATED
+
+
+def test_every_type_an_applicant_may_upload_counts_as_compressed():
+    accepted = set().union(*EXTENSIONS.values())
+    assert accepted <= COMPRESSED_FORMATS
 
 
 @given(st.text(max_size=300))
