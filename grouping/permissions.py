@@ -25,8 +25,9 @@ def is_bundle_funder(bundle, user) -> bool:
 
 
 def is_system(bundle, user) -> bool:
-    """Steps the platform takes itself (documents built); only staff may force them."""
-    return _is_staff(user)
+    """Steps only the platform takes (the documents built, actor None): no person, staff
+    included, may force them, or a bundle would reach its funder without its documents."""
+    return False
 
 
 def may_run_grouping(campaign, user) -> bool:

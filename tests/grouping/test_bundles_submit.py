@@ -8,6 +8,7 @@ from dossiers.models import SupportingDocument
 from dossiers.workflow import Conflict, Forbidden, Refused
 from grouping.bundles import mark_ready, seal_bundle, submit_bundle
 from grouping.models import BundleTransition
+from tests.factories import UserFactory
 from tests.grouping.builders import bundle_of, campaign_with_policy, officer_of, reviewed_request
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,13 @@ def test_the_documents_build_marks_a_sealed_bundle_ready(sealed):
 def test_a_federation_member_cannot_mark_a_bundle_ready(sealed, officer):
     with pytest.raises(Forbidden):
         mark_ready(sealed, actor=officer)
+
+
+def test_not_even_staff_can_mark_a_bundle_ready_without_its_documents(sealed):
+    with pytest.raises(Forbidden):
+        mark_ready(sealed, actor=UserFactory(is_staff=True, is_superuser=True))
+    sealed.refresh_from_db()
+    assert sealed.state == "sealed"
 
 
 def test_submitting_sends_every_member_to_the_funder(sealed, requests_, officer):
