@@ -14,6 +14,7 @@ from grouping.models import (
     GroupingRun,
     UnplacedRequest,
 )
+from grouping.policies import save_policy
 from grouping.runs import run_grouping
 
 
@@ -69,13 +70,22 @@ class GroupingPolicyAdmin(admin.ModelAdmin):
         "min_members",
         "max_members",
         "funder",
+        "version",
+        "updated_by",
+        "updated_at",
     ]
-    list_select_related = ["campaign", "funder"]
+    list_select_related = ["campaign", "funder", "updated_by"]
     raw_id_fields = ["campaign"]
+    readonly_fields = ["version", "updated_by", "updated_at"]
     actions = [
         _run_action(True, _("Simuler le regroupement")),
         _run_action(False, _("Lancer le regroupement (remplace les dossiers proposés)")),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so who changed the rules is kept. The administration is the
+        # staff's override: it saves over the version it has just read.
+        save_policy(obj, actor=request.user, expected_version=obj.version if change else None)
 
 
 class MemberInline(ReadOnlyMixin, admin.TabularInline):

@@ -16,6 +16,7 @@ from accounts.models import Organisation
 from grouping.engine import TerritoryLevel, TradeLevel
 from grouping.models import BundleState, GroupingPolicy
 from grouping.models.bundle import SENT
+from grouping.policies import save_policy
 from portals.forms import amount_field
 
 WIDENING_STEPS = 4  # widening steps offered by the form, after the declared key
@@ -84,6 +85,9 @@ class PolicyForm(forms.Form):
         help_text=_("Ses minimum et maximum par dossier sont lus dans la table des paramètres."),
     )
 
+    # The rules' version the person edited (empty: there were none): see save_policy.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, campaign, policy: GroupingPolicy | None = None, **kwargs):
         if policy is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(policy)
@@ -116,6 +120,7 @@ class PolicyForm(forms.Form):
             "target_members": policy.target_members,
             "target_loan": policy.target_loan,
             "funder": policy.funder_id,
+            "version": policy.version,
         }
         widening = policy.widening if isinstance(policy.widening, list) else []
         for step, pair in enumerate(widening[:WIDENING_STEPS], start=1):
@@ -162,10 +167,11 @@ class PolicyForm(forms.Form):
             # above the widening rows, as errors of the whole form.
             self.add_error(name if name in self.fields else None, messages)
 
-    def save(self) -> GroupingPolicy:
-        policy = self.cleaned_policy
-        policy.save()
-        return policy
+    def save(self, *, actor) -> GroupingPolicy:
+        """Raises ``Conflict`` when the rules changed since the form was shown."""
+        return save_policy(
+            self.cleaned_policy, actor=actor, expected_version=self.cleaned_data.get("version")
+        )
 
 
 class BundleActionForm(forms.Form):

@@ -11,6 +11,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -145,6 +146,16 @@ class GroupingPolicy(models.Model):
         help_text=_("Ses minimum et maximum par dossier sont lus dans la table des paramètres."),
     )
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifiée par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Bumped by grouping.policies.save_policy: a form sent with an older one is a Conflict.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("règles de regroupement")

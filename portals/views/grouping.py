@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers.models import Campaign, FundingRequest, MissingParameter, SchemeParameter
-from dossiers.workflow import WorkflowError
+from dossiers.workflow import Conflict, WorkflowError
 from grouping.models import Bundle, BundleState, GroupingPolicy, GroupingRun
 from grouping.models.policy import lender_figures
 from grouping.models.run import UNPLACED_CHOICES
@@ -128,7 +128,26 @@ def grouping(http_request, campaign: str):
     form = PolicyForm(http_request.POST, campaign=campaign, policy=_policy(campaign))
     if not form.is_valid():
         return _page(http_request, campaign, form=form, has_errors=True)
-    form.save()
+    try:
+        form.save(actor=http_request.user)
+    except Conflict as changed:
+        # The page shows the rules now saved; what this person typed stays in the form,
+        # now carrying the current version: saving again replaces the rules knowingly.
+        data = http_request.POST.copy()
+        current = _policy(campaign)
+        data["version"] = current.version if current is not None else ""
+        form = PolicyForm(data, campaign=campaign, policy=current)
+        form.is_valid()
+        conflict = " ".join(
+            [
+                changed.message,
+                _(
+                    "Les règles enregistrées sont affichées ci-dessous et votre saisie est "
+                    "conservée dans le formulaire : enregistrez à nouveau pour les remplacer."
+                ),
+            ]
+        )
+        return _page(http_request, campaign, form=form, conflict=conflict, status=409)
     messages.success(http_request, _("Règles de regroupement enregistrées."))
     return redirect("portals:grouping", campaign.reference)
 

@@ -56,3 +56,18 @@ def test_the_bundle_page_shows_members_and_history(admin_client, campaign):
 
     assert response.status_code == 200
     assert campaign.pair[0].reference in response.text
+
+
+def test_rules_edited_in_the_administration_record_who_changed_them(admin_client, campaign):
+    policy = campaign.grouping_policy
+    url = reverse("admin:grouping_groupingpolicy_change", args=[policy.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data.update(max_members="8", widening="[]", target_members="", target_loan="")
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    policy.refresh_from_db()
+    assert (policy.max_members, policy.version) == (8, 2)
+    assert policy.updated_by == response.wsgi_request.user

@@ -6,7 +6,10 @@ import html
 import pytest
 from django.urls import reverse
 
+from dossiers.workflow import Forbidden
 from grouping.models import Bundle, GroupingPolicy, GroupingRun
+from grouping.policies import save_policy
+from tests.factories import UserFactory
 from tests.grouping.builders import campaign_with_policy, eligible_request, officer_of
 from workers.models import Job
 
@@ -45,6 +48,8 @@ def rules(campaign, **changes) -> dict:
         "target_loan": "",
         "funder": str(campaign.funders.get().pk),
     }
+    policy = GroupingPolicy.objects.filter(campaign=campaign).first()
+    data["version"] = str(policy.version) if policy else ""  # the version the form showed
     data.update(changes)
     return data
 
@@ -72,7 +77,43 @@ def test_the_officer_saves_new_rules(client, officer, campaign):
     policy = GroupingPolicy.objects.get(campaign=campaign)
     assert policy.widening == [["subclass", "region"], ["division", "region"]]
     assert policy.target_members == 3
+    assert (policy.updated_by, policy.version) == (officer, 2)
     assert "Règles de regroupement enregistrées." in text(client.get(response.url))
+
+
+def test_rules_changed_by_a_colleague_meanwhile_are_not_overwritten(client, officer, campaign):
+    form_shown = rules(campaign, target_members="3")
+    colleague = UserFactory(
+        officer=True, organisation=campaign.federation, first_name="Inès", last_name="Roux"
+    )
+    policy = GroupingPolicy.objects.get(campaign=campaign)
+    policy.max_members = 12
+    save_policy(policy, actor=colleague, expected_version=policy.version)
+
+    response = client.post(url("grouping", campaign), form_shown)
+
+    assert response.status_code == 409
+    page = text(response)
+    assert "Modification simultanée" in page
+    assert "modifiées par Inès Roux le" in page
+    saved = GroupingPolicy.objects.get(campaign=campaign)
+    assert (saved.max_members, saved.target_members, saved.version) == (12, None, 2)
+    assert 'name="target_members" value="3"' in page  # what was typed is kept
+    assert 'name="version" value="2"' in page  # now against the rules shown
+
+    again = client.post(url("grouping", campaign), {**form_shown, "version": "2"})
+
+    assert again.status_code == 302
+    saved.refresh_from_db()
+    assert (saved.max_members, saved.target_members, saved.version) == (10, 3, 3)
+
+
+def test_another_federation_cannot_save_the_rules(campaign):
+    outsider = UserFactory(officer=True)
+    policy = GroupingPolicy.objects.get(campaign=campaign)
+
+    with pytest.raises(Forbidden):
+        save_policy(policy, actor=outsider, expected_version=policy.version)
 
 
 def test_a_step_that_does_not_widen_is_refused_and_named(client, officer, campaign):
