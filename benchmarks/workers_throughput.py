@@ -1,7 +1,7 @@
 """Worker throughput: bundle document builds, and notices, per minute with 1 and 2 workers.
 
     python benchmarks/workers_throughput.py                       # both, 1 then 2 workers
-    python benchmarks/workers_throughput.py --only builds --bundles 30 --members 25
+    python benchmarks/workers_throughput.py --only builds --bundles 40 --members 25
     python benchmarks/workers_throughput.py --only notices --notices 1000 --workers 1 2 4
 
 Uses its own database (``grappe_bench_workers`` on 127.0.0.1, dropped, created and
@@ -10,11 +10,13 @@ Worker processes are real ``celery worker -P solo`` processes on both queues, on
 a time each, heartbeat thread on. Each round times from the first message published to the
 last job of the round reading done.
 
-builds: before each round, ``--bundles`` sealed bundles of ``--members`` complete requests
-each (supporting documents, plans, quotes, de minimis declarations, mandates) are made
-through the real services, outside the timing; the round queues one ``build_documents``
-job per bundle: snapshot, PDF dossier, XLSX annex, ZIP package with every member's
-documents, three files stored, the build record, sealed → ready.
+builds: ``--bundles`` sealed bundles of ``--members`` complete requests each (plans,
+quotes, de minimis declarations, mandates, five supporting documents of ``--document-kb``
+of scan-like noise) are made once through the real services, outside the timing; each
+round puts them back to sealed (``rewind``) and queues one ``build_documents`` job per
+bundle: snapshot, PDF dossier, XLSX annex, ZIP package with every member's documents,
+three files stored, the build record, sealed → ready. ``--repeat`` rounds per worker
+count; the median and the best are printed.
 
 notices: ``--notices`` ``notify_transition`` jobs of a submitted request (claim the row,
 load the history row, find the two people to tell, record and send each e-mail through
