@@ -126,30 +126,32 @@ def rewind(bundle_ids: list[int]) -> None:
     shutil.rmtree(default_storage.path(STORAGE_DIR), ignore_errors=True)
 
 
-def build_jobs(bundle_ids: list[int]) -> list:
-    """One build job per (sealed) bundle, queued but not yet sent."""
+def unsent_jobs(kind: str, model, pks: list[int]) -> list:
+    """Queued job rows of ``kind`` on ``model`` rows ``pks``, their messages not yet sent
+    (``workers.jobs.enqueue_job`` would send each one as its transaction commits)."""
     from django.contrib.contenttypes.models import ContentType
 
+    from workers.models import Job
+
+    target_type = ContentType.objects.get_for_model(model)
+    label = model._meta.label_lower
+    return Job.objects.bulk_create(
+        Job(kind=kind, key=f"{kind}:{label}:{pk}", target_type=target_type, target_id=pk)
+        for pk in pks
+    )
+
+
+def build_jobs(bundle_ids: list[int]) -> list:
+    """One build job per (sealed) bundle, queued but not yet sent."""
     from grouping.models import Bundle
     from workers.models import Job
 
     rewind(bundle_ids)
-    target_type = ContentType.objects.get_for_model(Bundle)
-    return Job.objects.bulk_create(
-        Job(
-            kind=Job.Kind.BUILD_DOCUMENTS,
-            key=f"build_documents:grouping.bundle:{pk}",
-            target_type=target_type,
-            target_id=pk,
-        )
-        for pk in bundle_ids
-    )
+    return unsent_jobs(Job.Kind.BUILD_DOCUMENTS, Bundle, bundle_ids)
 
 
 def notice_jobs(count: int) -> list:
     """``count`` submissions, each with its notice job queued but not yet sent."""
-    from django.contrib.contenttypes.models import ContentType
-
     from dossiers.models import FundingRequest, RequestTransition
     from tests.factories import CampaignFactory, UserFactory, make_request
     from workers.models import Job
@@ -167,16 +169,7 @@ def notice_jobs(count: int) -> list:
     logs = RequestTransition.objects.bulk_create(
         RequestTransition(request=request, **submitted) for _ in range(count)
     )
-    target_type = ContentType.objects.get_for_model(RequestTransition)
-    return Job.objects.bulk_create(
-        Job(
-            kind=Job.Kind.NOTIFY_TRANSITION,
-            key=f"notify_transition:dossiers.requesttransition:{log.pk}",
-            target_type=target_type,
-            target_id=log.pk,
-        )
-        for log in logs
-    )
+    return unsent_jobs(Job.Kind.NOTIFY_TRANSITION, RequestTransition, [log.pk for log in logs])
 
 
 def check_builds(jobs: list, members: int) -> str:
