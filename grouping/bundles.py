@@ -24,6 +24,8 @@ from dossiers.models import RequestState
 from dossiers.workflow import Conflict, Forbidden, Refused, perform, perform_many
 from grouping import guards, permissions
 from grouping.models import Bundle, BundleMember, BundleOutcome, BundleState, BundleTransition
+from workers.jobs import enqueue_job
+from workers.models import Job
 
 ZERO = Decimal("0.00")
 S = BundleState
@@ -195,7 +197,9 @@ def submit_bundle(bundle, *, actor, note: str = "", on: date | None = None) -> B
             note=f"Transmise à {locked.funder.name} dans le dossier collectif {locked.reference}.",
             funder=locked.funder,
         )
-        _apply(locked, "submit", actor=actor, note=note)
+        log = _apply(locked, "submit", actor=actor, note=note)
+        # The funder's analysts are told once it commits (workers: sent after commit).
+        enqueue_job(Job.Kind.NOTIFY_BUNDLE, log, created_by=actor)
     return locked
 
 

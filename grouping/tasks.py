@@ -1,6 +1,8 @@
-"""Celery tasks of the grouping app: thin adapters over grouping.runs (STYLE rule 5)."""
+"""Celery tasks of the grouping app: thin adapters over grouping.runs and
+grouping.notifications (STYLE rule 5)."""
 
 from dossiers.workflow import WorkflowError
+from grouping.notifications import notify_bundle_transition
 from grouping.runs import run_grouping
 from workers.jobs import JobError, job_task
 from workers.models import Job
@@ -21,3 +23,9 @@ def run_campaign_grouping(job: Job, report) -> dict:
         "bundles": list(result.references),
         "unplaced": len(result.unplaced),
     }
+
+
+@job_task(Job.Kind.NOTIFY_BUNDLE)
+def notify_bundle(job: Job, report) -> dict:
+    """E-mail the people concerned by one bundle history row (the job's target), once each."""
+    return {"sent": notify_bundle_transition(job.target_id, job=job)}

@@ -1,0 +1,64 @@
+"""Who hears about a bundle's step, and what they are told, in their language.
+
+Today one step: a bundle submitted to its funder e-mails the funder's analysts, once
+each (``workers.delivery``). The members' SMEs hear of their own request's move to
+"sent" through the request's history (``dossiers.notifications``).
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from dossiers.formatting import euros
+from grouping.models import BundleTransition
+from workers.delivery import deliver
+
+
+def recipients(log: BundleTransition) -> list[User]:
+    if log.transition != "submit":
+        return []
+    analysts = User.objects.filter(
+        organisation_id=log.bundle.funder_id, role=User.Role.FUNDER_OFFICER, is_active=True
+    ).exclude(email="")
+    return list(analysts.order_by("pk"))
+
+
+def notify_bundle_transition(transition_id: int, *, job=None) -> int:
+    """E-mail each person concerned by one bundle history row once; returns e-mails sent now."""
+    log = (
+        BundleTransition.objects.select_related("bundle__funder", "bundle__campaign__federation")
+        .filter(pk=transition_id)
+        .first()
+    )
+    if log is None:
+        return 0
+    bundle = log.bundle
+    members = bundle.members.filter(active=True).count()
+    sent = 0
+    for person in recipients(log):
+        with translation.override(person.language):
+            subject = _("Grappe : dossier collectif %(ref)s transmis par %(lead)s") % {
+                "ref": bundle.reference,
+                "lead": bundle.campaign.federation.name,
+            }
+            body = ngettext(
+                "Bonjour,\n\n%(lead)s vous transmet le dossier collectif %(ref)s : "
+                "%(count)d entreprise, %(loans)s de prêts sollicités.\n"
+                "Le dossier PDF, l'annexe XLSX et le paquet des pièces sont dans votre "
+                "espace Grappe, où vous enregistrez la décision de chaque membre.\n",
+                "Bonjour,\n\n%(lead)s vous transmet le dossier collectif %(ref)s : "
+                "%(count)d entreprises, %(loans)s de prêts sollicités.\n"
+                "Le dossier PDF, l'annexe XLSX et le paquet des pièces sont dans votre "
+                "espace Grappe, où vous enregistrez la décision de chaque membre.\n",
+                members,
+            ) % {
+                "lead": bundle.campaign.federation.name,
+                "ref": bundle.reference,
+                "count": members,
+                "loans": euros(bundle.loan_total),
+            }
+        sent += deliver(
+            key=f"bundle_transition:{log.pk}", recipient=person, subject=subject, body=body, job=job
+        )
+    return sent
