@@ -1,14 +1,13 @@
 """Posting to a request's thread, and telling the other side after commit."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dossiers.models import FundingRequest, RequestMessage
+from workers.delivery import deliver
 
 MAX_LENGTH = 5000
 
@@ -22,11 +21,13 @@ def post_message(request: FundingRequest, *, author, body: str) -> RequestMessag
         raise ValidationError(
             _("Le message dépasse %(max)d caractères.") % {"max": MAX_LENGTH}, code="too_long"
         )
-    from dossiers.tasks import notify_message
+    from workers.jobs import enqueue_job
+    from workers.models import Job
 
     with transaction.atomic():
         message = RequestMessage.objects.create(request=request, author=author, body=body)
-        notify_message.delay_on_commit(message.pk)
+        # A job row, sent after commit: a broker outage delays the e-mail, never loses it.
+        enqueue_job(Job.Kind.NOTIFY_MESSAGE, message, created_by=author)
     return message
 
 
@@ -44,7 +45,9 @@ def recipients(message: RequestMessage) -> list[User]:
     return [p for p in people if p.email and p.pk != message.author_id]
 
 
-def notify_message(message_id: int) -> int:
+def notify_message(message_id: int, *, job=None) -> int:
+    """E-mail each person on the other side once (``workers.delivery``); returns the
+    e-mails sent now."""
     message = (
         RequestMessage.objects.select_related("author", "request__campaign", "request__enterprise")
         .filter(pk=message_id)
@@ -67,5 +70,7 @@ def notify_message(message_id: int) -> int:
                 "title": message.request.project_title,
                 "body": message.body,
             }
-        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+        sent += deliver(
+            key=f"message:{message.pk}", recipient=person, subject=subject, body=body, job=job
+        )
     return sent

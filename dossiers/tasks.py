@@ -1,6 +1,5 @@
-"""Celery tasks of the dossiers app: thin adapters over dossiers.notifications."""
-
-from celery import shared_task
+"""Celery tasks of the dossiers app: thin adapters over dossiers.notifications and
+dossiers.messages."""
 
 from dossiers import notifications
 from workers.jobs import job_task
@@ -18,15 +17,9 @@ def notify_transition(job: Job, report) -> dict:
     return {"sent": sent}
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
-def notify_message(message_id: int) -> int:
-    """E-mail the other side of a request's thread about one new message."""
+@job_task(Job.Kind.NOTIFY_MESSAGE)
+def notify_message(job: Job, report) -> dict:
+    """E-mail the other side of a request's thread about one new message, each once."""
     from dossiers import messages
 
-    return messages.notify_message(message_id)
+    return {"sent": messages.notify_message(job.target_id, job=job)}

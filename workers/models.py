@@ -53,6 +53,7 @@ class Job(models.Model):
         RUN_GROUPING = "run_grouping", _("Regroupement des demandes d'une campagne")
         NOTIFY_TRANSITION = "notify_transition", _("Avis d'un changement d'état")
         NOTIFY_BUNDLE = "notify_bundle", _("Avis d'une étape d'un dossier collectif")
+        NOTIFY_MESSAGE = "notify_message", _("Avis d'un message sur une demande")
         PURGE_DRAFTS = "purge_drafts", _("Suppression des brouillons abandonnés")
 
     kind = models.CharField(_("type"), max_length=40, choices=Kind.choices)

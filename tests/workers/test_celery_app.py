@@ -18,8 +18,8 @@ from workers.schedule import BEAT_SCHEDULE
 pytestmark = pytest.mark.django_db
 
 
-def test_a_message_posted_while_the_broker_is_down_is_kept_and_the_failure_logged(
-    django_capture_on_commit_callbacks, caplog
+def test_a_message_posted_while_the_broker_is_down_is_kept_and_its_notice_stays_queued(
+    django_capture_on_commit_callbacks, caplog, mailoutbox
 ):
     request = make_request(complete=False)
     author = request.enterprise.representatives.get()
@@ -28,8 +28,13 @@ def test_a_message_posted_while_the_broker_is_down_is_kept_and_the_failure_logge
         django_capture_on_commit_callbacks(execute=True),
     ):
         post_message(request, author=author, body="Voici le devis signé.")
-    assert RequestMessage.objects.get().body == "Voici le devis signé."
-    assert "Task dossiers.tasks.notify_message not sent, the broker is unreachable" in caplog.text
+
+    message = RequestMessage.objects.get()
+    assert message.body == "Voici le devis signé."
+    job = Job.objects.get(kind=Job.Kind.NOTIFY_MESSAGE)
+    assert (job.state, job.target, job.dispatched_at) == (JobState.QUEUED, message, None)
+    assert "stays queued: the broker is unreachable" in caplog.text
+    assert mailoutbox == []  # sent by the reconciler once the broker is back
 
 
 def test_every_periodic_task_is_a_registered_task():
