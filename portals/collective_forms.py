@@ -62,6 +62,10 @@ def level_words(trade: str, territory: str) -> str:
     return f"{TRADE_LABELS[TradeLevel(trade)]} × {TERRITORY_LABELS[TerritoryLevel(territory)]}"
 
 
+# Same trade in the région, then the trade's division in the région, then nationally.
+SUGGESTED_WIDENING = [["subclass", "region"], ["division", "region"], ["division", "national"]]
+
+
 class PolicyForm(forms.Form):
     """A campaign's grouping rules. The widening ladder is a few rows of two lists."""
 
@@ -89,8 +93,11 @@ class PolicyForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, campaign, policy: GroupingPolicy | None = None, **kwargs):
-        if policy is not None and "initial" not in kwargs:
-            kwargs["initial"] = self.initial_from(policy)
+        if "initial" not in kwargs:
+            # No rules yet: start from the model's defaults and a usual ladder, not from
+            # the first choice of each list ("all trades × all France", which is refused).
+            shown = policy or GroupingPolicy(campaign=campaign, widening=SUGGESTED_WIDENING)
+            kwargs["initial"] = self.initial_from(shown)
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.policy = policy
@@ -120,7 +127,7 @@ class PolicyForm(forms.Form):
             "target_members": policy.target_members,
             "target_loan": policy.target_loan,
             "funder": policy.funder_id,
-            "version": policy.version,
+            "version": policy.version if policy.pk else None,
         }
         widening = policy.widening if isinstance(policy.widening, list) else []
         for step, pair in enumerate(widening[:WIDENING_STEPS], start=1):

@@ -198,3 +198,27 @@ def test_a_run_without_rules_is_not_started(client, officer, campaign):
     assert response.status_code == 302
     assert not Job.objects.exists()
     assert "Enregistrez d'abord les règles" in text(client.get(response.url))
+
+
+def test_a_campaign_without_rules_starts_from_a_usable_ladder(client):
+    campaign = campaign_with_policy()
+    GroupingPolicy.objects.filter(campaign=campaign).delete()
+    client.force_login(officer_of(campaign))
+    page = text(client.get(url("grouping", campaign)))
+    assert "n'a pas encore de règles" in page
+
+    form = client.get(url("grouping", campaign)).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data["funder"] = str(campaign.funders.get().pk)
+    data = {name: "" if value is None else value for name, value in data.items()}
+    response = client.post(url("grouping", campaign), data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    policy = GroupingPolicy.objects.get(campaign=campaign)
+    assert policy.ladder == [
+        ("subclass", "departement"),
+        ("subclass", "region"),
+        ("division", "region"),
+        ("division", "national"),
+    ]
+    assert policy.version == 1
