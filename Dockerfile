@@ -12,6 +12,9 @@ COPY grouping grouping
 COPY exports exports
 COPY workers workers
 COPY portals portals
+COPY api api
+COPY webhooks webhooks
+COPY demo demo
 COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . \

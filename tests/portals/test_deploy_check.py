@@ -71,3 +71,15 @@ def test_collectstatic_writes_hashed_compressed_files_for_whitenoise(tmp_path, s
         hashed = manifest[name]
         assert hashed != name and (tmp_path / hashed).is_file()
         assert (tmp_path / f"{hashed}.gz").is_file()
+
+
+def test_the_image_and_the_package_hold_every_app_the_settings_install(settings):
+    # Docker does not run here: read the Dockerfile and the packaging instead.
+    local = [app for app in settings.INSTALLED_APPS if (ROOT / app / "apps.py").exists()]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+
+    assert len(local) >= 9
+    for app in local:
+        assert f"COPY {app} {app}" in dockerfile, app
+        assert f'"{app}*"' in pyproject, app
