@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "webhooks",
     "grouping",
     "exports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -86,8 +86,12 @@ def _refresh_totals(locked: Bundle) -> None:
     locked.cost_total, locked.own_funds_total = totals["cost"], totals["own"]
 
 
-def seal_bundle(bundle, *, actor, note: str = "", on: date | None = None) -> Bundle:
-    """Freeze the membership: draft → sealed, members' requests eligible → grouped."""
+def seal_bundle(
+    bundle, *, actor, note: str = "", on: date | None = None, notify: bool = True
+) -> Bundle:
+    """Freeze the membership: draft → sealed, members' requests eligible → grouped.
+
+    ``notify=False`` tells nobody (a replayed history: the demo)."""
     on = on or timezone.localdate()
     with transaction.atomic():
         locked = _lock(bundle)
@@ -101,6 +105,7 @@ def seal_bundle(bundle, *, actor, note: str = "", on: date | None = None) -> Bun
             "group",
             actor=actor,
             note=f"Dossier collectif {locked.reference} scellé.",
+            notify=notify,
         )
         _apply(locked, "seal", actor=actor, note=note)
     return locked
@@ -180,8 +185,11 @@ def mark_ready(bundle, *, actor=None, note: str = "") -> Bundle:
     return locked
 
 
-def submit_bundle(bundle, *, actor, note: str = "", on: date | None = None) -> Bundle:
-    """Ready → submitted: every member's request grouped → sent to the bundle's funder."""
+def submit_bundle(
+    bundle, *, actor, note: str = "", on: date | None = None, notify: bool = True
+) -> Bundle:
+    """Ready → submitted: every member's request grouped → sent to the bundle's funder;
+    its analysts are told after commit (``notify=False``: nobody, as in the demo)."""
     on = on or timezone.localdate()
     with transaction.atomic():
         locked = _lock(bundle)
@@ -196,10 +204,11 @@ def submit_bundle(bundle, *, actor, note: str = "", on: date | None = None) -> B
             actor=actor,
             note=f"Transmise à {locked.funder.name} dans le dossier collectif {locked.reference}.",
             funder=locked.funder,
+            notify=notify,
         )
         log = _apply(locked, "submit", actor=actor, note=note)
-        # The funder's analysts are told once it commits (workers: sent after commit).
-        enqueue_job(Job.Kind.NOTIFY_BUNDLE, log, created_by=actor)
+        if notify:  # the job is sent once this commits
+            enqueue_job(Job.Kind.NOTIFY_BUNDLE, log, created_by=actor)
     return locked
 
 
@@ -223,6 +232,7 @@ def record_decision(
     amount: Decimal | None = None,
     reason: str = "",
     on: date | None = None,
+    notify: bool = True,
 ) -> BundleMember:
     """The funder's decision on one member; the last one decides the bundle.
 
@@ -260,11 +270,23 @@ def record_decision(
             raise Refused(f"Décision sur {found.request.reference} refusée :", problems)
         if approved:
             found.request = perform(
-                found.request_id, "approve", actor=actor, note=reason, on=on, amount=amount
+                found.request_id,
+                "approve",
+                actor=actor,
+                note=reason,
+                on=on,
+                amount=amount,
+                notify=notify,
             )
         else:
             found.request = perform(
-                found.request_id, "decline", actor=actor, note=reason, on=on, reason=reason
+                found.request_id,
+                "decline",
+                actor=actor,
+                note=reason,
+                on=on,
+                reason=reason,
+                notify=notify,
             )
         found.status = M.APPROVED if approved else M.DECLINED
         found.decided_amount = amount if approved else None

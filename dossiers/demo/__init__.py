@@ -6,8 +6,9 @@ state (``world``, from the plain data in ``catalogue``). Everything goes through
 application's own services (``create_request``, ``set_financing_plan``,
 ``workflow.perform``), so each history row is one the workflow wrote and each request
 passed the guards its state implies. It is idempotent: when the demo campaigns exist, it
-adds nothing and returns zero counts. Bundles are not part of the demo yet: grouped, sent
-and decided requests only carry their state.
+adds nothing and returns zero counts. Requests go no further than eligible here: the
+collective files (``demo.collective``, run after this by ``manage.py load_demo``) group,
+send and decide them through the bundles' own services.
 """
 
 from django.db import transaction

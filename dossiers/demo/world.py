@@ -30,8 +30,8 @@ from dossiers.models import Campaign, Enterprise, FundingRequest, SchemeParamete
 from dossiers.plan import PlanLine
 from dossiers.requests import create_request
 
-# Positions in the list of states: "needs_changes" and "approved" (see DemoWorld._states).
-SME_LOGIN_ENTERPRISES = (3, 8)
+# Positions in the list of states: "needs_changes" and "eligible" (see DemoWorld._states).
+SME_LOGIN_ENTERPRISES = (3, 4)
 
 
 def _de(name: str) -> str:

@@ -67,6 +67,12 @@ def _requests(count: int) -> str:
 
 
 def rejection_reason(code: UnplacedCode, loan: int, grant: int, policy: Policy) -> str:
+    if code is UnplacedCode.LOAN_OUT_OF_BAND and loan == 0:
+        return (
+            "Aucun prêt demandé : les dossiers collectifs de ce regroupement sont présentés "
+            f"à un prêteur (prêt de {euros_from_cents(policy.loan_min)} à "
+            f"{euros_from_cents(policy.loan_max)} par entreprise)"
+        )
     if code is UnplacedCode.LOAN_OUT_OF_BAND:
         return (
             f"Prêt demandé {euros_from_cents(loan)} hors de la fourchette du produit "

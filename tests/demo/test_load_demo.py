@@ -1,16 +1,20 @@
-"""The demo data: every state, coherent histories, valid identifiers, and idempotent."""
+"""The demo data: every state, coherent histories, valid identifiers, collective files
+made by the bundles' own services, and idempotent."""
 
 import pytest
 from django.db import transaction
 from stdnum.fr import siret
 
 from accounts.models import User
+from demo.collective import load_collective_files
 from dossiers import demo
 from dossiers.models import Enterprise, FundingRequest, RequestState, RequestTransition
 from dossiers.models.funding_request import CLOSED
+from exports.build import latest_build
+from grouping.models import Bundle, BundleMember
 
 pytestmark = pytest.mark.django_db
-SMES = 24
+SMES = 60  # enough for a few bundles, hence every state
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +24,9 @@ def counts(django_db_setup, django_db_blocker):
     Each test runs in a savepoint inside it, as with Django's ``setUpTestData``.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        yield demo.load_demo(smes=SMES, seed=7)
+        counts = demo.load_demo(smes=SMES, seed=7)
+        counts["bundles"] = load_collective_files(seed=7)
+        yield counts
         transaction.set_rollback(True)
 
 
@@ -28,7 +34,8 @@ def test_it_creates_what_it_reports(counts):
     assert counts["campaigns"] == 3
     assert counts["organisations"] == 6
     assert counts["enterprises"] == counts["requests"] == SMES
-    assert counts["transitions"] == RequestTransition.objects.count() > SMES
+    # The collective files add their members' group, send and decision rows afterwards.
+    assert SMES < counts["transitions"] < RequestTransition.objects.count()
 
 
 def test_every_state_is_present(counts):
@@ -49,10 +56,10 @@ def test_each_history_is_a_chain_from_draft_to_the_current_state(counts):
         assert request.version == 2 + len(rows)  # created, plan set, then one per transition
 
 
-def test_decisions_were_made_by_the_receiving_funder_and_grouping_by_the_system(counts):
-    for log in RequestTransition.objects.select_related("actor", "request"):
+def test_decisions_were_made_by_the_receiving_funder_and_grouping_by_the_federation(counts):
+    for log in RequestTransition.objects.select_related("actor", "request__campaign"):
         if log.transition in ("group", "send"):
-            assert log.actor is None
+            assert log.actor.organisation_id == log.request.campaign.federation_id
         elif log.transition in ("approve", "decline"):
             assert log.actor.organisation_id == log.request.sent_to_id
         else:
@@ -69,10 +76,30 @@ def test_identifiers_and_activities_are_valid(counts):
         enterprise.full_clean()
 
 
+def test_grouped_sent_and_decided_requests_are_members_of_real_bundles(counts):
+    assert counts["bundles"]["sealed"] and counts["bundles"]["submitted"]
+    assert counts["bundles"]["decided"]
+    later = FundingRequest.objects.filter(state__in=["grouped", "sent", "approved", "declined"])
+    for request in later:
+        member = BundleMember.objects.select_related("bundle").get(request=request)
+        expected = {"grouped": {"sealed", "ready"}, "sent": {"submitted"}}
+        assert member.bundle.state in expected.get(request.state, {"decided", "closed"})
+        assert request.history.filter(transition="group", note__contains=member.bundle.reference)
+
+
+def test_bundles_past_sealing_have_their_documents_and_reach_their_funder(counts):
+    for bundle in Bundle.objects.exclude(state__in=["draft", "sealed"]):
+        build = latest_build(bundle)
+        assert build is not None and build.member_count == bundle.members.count()
+        if bundle.state != "ready":
+            analyst = User.objects.get(organisation=bundle.funder, role="funder_officer")
+            assert Bundle.objects.visible_to(analyst).filter(pk=bundle.pk).exists()
+
+
 def test_nobody_is_notified_of_the_replayed_history(counts):
     from workers.models import Job, Notification
 
-    assert not Job.objects.filter(kind=Job.Kind.NOTIFY_TRANSITION).exists()
+    assert not Job.objects.exists()
     assert not Notification.objects.exists()
 
 
@@ -87,7 +114,11 @@ def test_the_demo_logins_work_with_the_documented_password(counts):
 def test_a_second_run_adds_nothing(counts):
     before = RequestTransition.objects.count(), FundingRequest.objects.count()
 
+    bundles = Bundle.objects.count()
+
     again = demo.load_demo(smes=SMES, seed=7)
 
     assert set(again.values()) == {0}
+    assert set(load_collective_files(seed=7).values()) == {0}
+    assert Bundle.objects.count() == bundles
     assert (RequestTransition.objects.count(), FundingRequest.objects.count()) == before

@@ -11,6 +11,7 @@ def test_the_command_prints_counts_and_logins_then_adds_nothing(capsys):
     out = capsys.readouterr().out
 
     assert "requests: 11" in out
+    assert "dossiers collectifs : " in out
     assert "Connexions de démonstration (mot de passe « grappe-demo ») :" in out
     assert "  federation " in out
 

@@ -127,6 +127,15 @@ def test_a_loan_outside_the_product_band_is_rejected_with_its_reason():
     assert result.bundles[0].member_ids == (2, 3)
 
 
+def test_a_request_without_a_loan_is_told_the_bundles_go_to_a_lender():
+    result = grouped([request(1, loan=0), request(2), request(3)], policy())
+
+    [refused] = result.unplaced
+    assert refused.code == UnplacedCode.LOAN_OUT_OF_BAND
+    assert refused.reason.startswith("Aucun prêt demandé : ")
+    assert "Prêt demandé 0,00" not in refused.reason
+
+
 def test_a_grant_above_the_cap_is_rejected_with_its_reason():
     result = grouped([request(1, grant=12_000), request(2), request(3)], policy())
 
