@@ -2,12 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dossiers.models import FundingRequest, RequestMessage
-from workers.delivery import deliver
+from workers.delivery import tell
 
 MAX_LENGTH = 5000
 
@@ -55,22 +54,20 @@ def notify_message(message_id: int, *, job=None) -> int:
     )
     if message is None:
         return 0
-    sent = 0
-    for person in recipients(message):
-        with translation.override(person.language):
-            subject = _("Grappe : nouveau message sur la demande %(ref)s") % {
-                "ref": message.request.reference
-            }
-            body = _(
-                "Bonjour,\n\n%(author)s a écrit au sujet de la demande %(ref)s (%(title)s) :\n\n"
-                "%(body)s\n\nRépondez depuis votre espace Grappe.\n"
-            ) % {
-                "author": message.author.get_full_name() or message.author.username,
-                "ref": message.request.reference,
-                "title": message.request.project_title,
-                "body": message.body,
-            }
-        sent += deliver(
-            key=f"message:{message.pk}", recipient=person, subject=subject, body=body, job=job
-        )
-    return sent
+
+    def compose() -> tuple[str, str]:
+        subject = _("Grappe : nouveau message sur la demande %(ref)s") % {
+            "ref": message.request.reference
+        }
+        body = _(
+            "Bonjour,\n\n%(author)s a écrit au sujet de la demande %(ref)s (%(title)s) :\n\n"
+            "%(body)s\n\nRépondez depuis votre espace Grappe.\n"
+        ) % {
+            "author": message.author.get_full_name() or message.author.username,
+            "ref": message.request.reference,
+            "title": message.request.project_title,
+            "body": message.body,
+        }
+        return subject, body
+
+    return tell(recipients(message), key=f"message:{message.pk}", compose=compose, job=job)

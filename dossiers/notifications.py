@@ -1,11 +1,10 @@
 """Who hears about a request's change of state, and what they are told, in their language."""
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossiers.models import RequestTransition
-from workers.delivery import deliver
+from dossiers.models import RequestState, RequestTransition
+from workers.delivery import tell
 
 # Which transitions the federation hears about: a new or re-sent request.
 FEDERATION_EVENTS = {"submit", "resubmit"}
@@ -34,31 +33,24 @@ def notify_transition(transition_id: int, *, job=None) -> int:
     )
     if log is None:
         return 0
-    sent = 0
-    for person in recipients(log):
-        with translation.override(person.language):
-            from dossiers.models import RequestState
 
-            subject = _("Grappe : votre demande %(ref)s est « %(state)s »") % {
-                "ref": log.request.reference,
-                "state": RequestState(log.to_state).label,
-            }
-            body = _(
-                "Bonjour,\n\nLa demande %(ref)s (%(title)s) est passée de « %(from)s » à "
-                "« %(to)s ».\n%(note)s\nSuivez-la dans votre espace Grappe.\n"
-            ) % {
-                "ref": log.request.reference,
-                "title": log.request.project_title,
-                "from": RequestState(log.from_state).label,
-                "to": RequestState(log.to_state).label,
-                "note": (_("Note : %s\n") % log.note) if log.note else "",
-            }
-        sent += deliver(
-            key=f"transition:{log.pk}",
-            recipient=person,
-            subject=subject,
-            body=body,
-            transition=log,
-            job=job,
-        )
-    return sent
+    def compose() -> tuple[str, str]:
+        subject = _("Grappe : votre demande %(ref)s est « %(state)s »") % {
+            "ref": log.request.reference,
+            "state": RequestState(log.to_state).label,
+        }
+        body = _(
+            "Bonjour,\n\nLa demande %(ref)s (%(title)s) est passée de « %(from)s » à "
+            "« %(to)s ».\n%(note)s\nSuivez-la dans votre espace Grappe.\n"
+        ) % {
+            "ref": log.request.reference,
+            "title": log.request.project_title,
+            "from": RequestState(log.from_state).label,
+            "to": RequestState(log.to_state).label,
+            "note": (_("Note : %s\n") % log.note) if log.note else "",
+        }
+        return subject, body
+
+    return tell(
+        recipients(log), key=f"transition:{log.pk}", compose=compose, transition=log, job=job
+    )

@@ -5,14 +5,13 @@ each (``workers.delivery``). The members' SMEs hear of their own request's move 
 "sent" through the request's history (``dossiers.notifications``).
 """
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from dossiers.formatting import euros
 from grouping.models import BundleTransition
-from workers.delivery import deliver
+from workers.delivery import tell
 
 
 def recipients(log: BundleTransition) -> list[User]:
@@ -35,14 +34,17 @@ def notify_bundle_transition(transition_id: int, *, job=None) -> int:
         return 0
     bundle = log.bundle
     members = bundle.members.filter(active=True).count()
-    sent = 0
-    for person in recipients(log):
-        with translation.override(person.language):
-            subject = _("Grappe : dossier collectif %(ref)s transmis par %(lead)s") % {
-                "ref": bundle.reference,
-                "lead": bundle.campaign.federation.name,
-            }
-            body = ngettext(
+    values = {
+        "lead": bundle.campaign.federation.name,
+        "ref": bundle.reference,
+        "count": members,
+        "loans": euros(bundle.loan_total),
+    }
+
+    def compose() -> tuple[str, str]:
+        subject = _("Grappe : dossier collectif %(ref)s transmis par %(lead)s") % values
+        body = (
+            ngettext(
                 "Bonjour,\n\n%(lead)s vous transmet le dossier collectif %(ref)s : "
                 "%(count)d entreprise, %(loans)s de prêts sollicités.\n"
                 "Le dossier PDF, l'annexe XLSX et le paquet des pièces sont dans votre "
@@ -52,13 +54,9 @@ def notify_bundle_transition(transition_id: int, *, job=None) -> int:
                 "Le dossier PDF, l'annexe XLSX et le paquet des pièces sont dans votre "
                 "espace Grappe, où vous enregistrez la décision de chaque membre.\n",
                 members,
-            ) % {
-                "lead": bundle.campaign.federation.name,
-                "ref": bundle.reference,
-                "count": members,
-                "loans": euros(bundle.loan_total),
-            }
-        sent += deliver(
-            key=f"bundle_transition:{log.pk}", recipient=person, subject=subject, body=body, job=job
+            )
+            % values
         )
-    return sent
+        return subject, body
+
+    return tell(recipients(log), key=f"bundle_transition:{log.pk}", compose=compose, job=job)

@@ -6,9 +6,11 @@ find the stamp and send nothing. Only a crash in the instant between the mail se
 acceptance and the stamp can repeat one e-mail: a repeated notice is better than a lost one.
 """
 
+from collections.abc import Callable, Iterable
+
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from workers.models import Notification
 
@@ -26,4 +28,24 @@ def deliver(*, key: str, recipient, subject: str, body: str, transition=None, jo
         return 0
     sent = send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
     Notification.objects.filter(pk=note.pk).update(sent_at=timezone.now(), job=job)
+    return sent
+
+
+def tell(
+    people: Iterable,
+    *,
+    key: str,
+    compose: Callable[[], tuple[str, str]],
+    transition=None,
+    job=None,
+) -> int:
+    """E-mail each of ``people`` about event ``key`` once, in their own language:
+    ``compose()`` runs under each person's language and returns (subject, body)."""
+    sent = 0
+    for person in people:
+        with translation.override(person.language):
+            subject, body = compose()
+        sent += deliver(
+            key=key, recipient=person, subject=subject, body=body, transition=transition, job=job
+        )
     return sent
