@@ -104,6 +104,19 @@ class EnterpriseForm(forms.ModelForm):
         return cleaned
 
 
+class EnterpriseEditForm(EnterpriseForm):
+    """The enterprise's description, corrected by its representative: everything but the
+    SIRET (another SIRET is another establishment), with the version that was shown."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta(EnterpriseForm.Meta):
+        fields = [name for name in EnterpriseForm.Meta.fields if name != "siret"]
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
 REQUEST_FIELDS = [
     "project_category", "project_title", "project_description", "activity_confirmed",
     "mandate_signed_by", "mandate_signed_on",

@@ -35,6 +35,7 @@ urlpatterns = [
     # --- SME space, and the request pages every side uses --------------------------------
     path("demandes/", sme.request_list, name="request_list"),
     path("demandes/nouvelle/", sme.request_create, name="request_create"),
+    path("entreprises/<int:pk>/", sme.enterprise_edit, name="enterprise_edit"),
     path("demandes/<str:reference>/", sme.request_detail, name="request_detail"),
     path("demandes/<str:reference>/projet/", editing.project_edit, name="project_edit"),
     path("demandes/<str:reference>/plan/", editing.plan_edit, name="plan_edit"),

@@ -118,6 +118,8 @@ class Enterprise(models.Model):
         _("secteur de minimis"), max_length=20, choices=Sector.choices, default=Sector.GENERAL
     )
     insolvency_proceedings = models.BooleanField(_("procédure collective en cours"), default=False)
+    # Bumped by dossiers.enterprises.update_enterprise: a stale form is a Conflict.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     representatives = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

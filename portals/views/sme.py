@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from dossiers.enterprises import update_enterprise
 from dossiers.models import Campaign, Enterprise, FundingRequest
 from dossiers.requests import create_request
+from dossiers.workflow import Conflict, Refused
 from portals.access import FEDERATION, SME, STAFF, audience, for_audience, visible_request
-from portals.forms import EnterpriseForm, NewRequestForm, RequestForm
+from portals.forms import EnterpriseEditForm, EnterpriseForm, NewRequestForm, RequestForm
 from portals.views.shared import render_request_page
 
 
@@ -79,3 +81,39 @@ def request_detail(request, reference: str):
     if audience(request.user) != SME:
         return redirect("portals:review", funding_request.reference)
     return render_request_page(request, funding_request)
+
+
+@for_audience(SME)
+def enterprise_edit(request, pk: int):
+    """Correct my enterprise's description while none of its requests is being assessed."""
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    back = request.GET.get("retour", "")
+    back = back if back.startswith("/") and not back.startswith("//") else ""
+    context = {"enterprise": enterprise, "back": back or "portals:request_list"}
+    if request.method != "POST":
+        form = EnterpriseEditForm(instance=enterprise, initial={"version": enterprise.version})
+        return render(request, "portals/sme/enterprise_edit.html", {**context, "form": form})
+    form = EnterpriseEditForm(request.POST, instance=Enterprise.objects.get(pk=enterprise.pk))
+    if form.is_valid():
+        try:
+            update_enterprise(
+                enterprise,
+                form.changes(),
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except Conflict as changed:
+            # What was typed stays, now against the current version: saving again replaces.
+            data = request.POST.copy()
+            data["version"] = Enterprise.objects.get(pk=enterprise.pk).version
+            form = EnterpriseEditForm(data, instance=enterprise)
+            form.is_valid()
+            context.update(conflict=changed.message, conflict_can_retry=True)
+        except Refused as refused:
+            context.update(refused=refused)
+        else:
+            messages.success(request, _("Informations de l'entreprise enregistrées."))
+            return redirect(back) if back else redirect("portals:request_list")
+    else:
+        context["has_errors"] = True
+    return render(request, "portals/sme/enterprise_edit.html", {**context, "form": form})

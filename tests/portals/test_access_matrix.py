@@ -69,6 +69,7 @@ MATRIX: dict[str, Access] = {
     "portals:invitation_accept": EVERYONE_OK,
     "portals:request_list": SME_ONLY,
     "portals:request_create": SME_ONLY,
+    "portals:enterprise_edit":  get(LOGIN, OK,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
     "portals:request_detail":   get(LOGIN, OK,    NF,    MOVED, MOVED, NF,    NF,    NF,    MOVED),
     "portals:project_edit": APPLICANTS,
     "portals:plan_edit": APPLICANTS,
@@ -125,6 +126,7 @@ def url_kwargs(world: World, params: list[str], on: str = "request") -> dict[str
         "campaign": world.request.campaign.reference,
         "uidb64": "MQ",
         "token": "not-a-valid-token",
+        "pk": world.request.enterprise_id,
     }
     if BUNDLE_PARAMS & set(params) or on != "request":
         bundle = submitted_bundle(world)
