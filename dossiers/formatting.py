@@ -44,6 +44,16 @@ def euros(value: Decimal | int) -> str:
     return f"{format_number(value, 2)}{UNIT_SEPARATOR}€"
 
 
+def euros_for_reader(value: Decimal | int, language: str | None) -> str:
+    """An amount the way the reader writes it: ``24 000,00 €`` in French (the default),
+    ``€24,000.00`` in English (e-mails are written in each recipient's language)."""
+    if language and language.startswith("en"):
+        amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        sign = "-" if amount < 0 else ""
+        return f"{sign}€{abs(amount):,.2f}"
+    return euros(value)
+
+
 def euros_from_cents(cents: int) -> str:
     """``1250000`` -> ``12 500,00 €``: the grouping engine counts in integer cents."""
     return euros(Decimal(cents).scaleb(-2))

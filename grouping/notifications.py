@@ -5,11 +5,12 @@ each (``workers.delivery``). The members' SMEs hear of their own request's move 
 "sent" through the request's history (``dossiers.notifications``).
 """
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from dossiers.formatting import euros
+from dossiers.formatting import euros_for_reader
 from grouping.models import BundleTransition
 from workers.delivery import tell
 
@@ -38,10 +39,10 @@ def notify_bundle_transition(transition_id: int, *, job=None) -> int:
         "lead": bundle.campaign.federation.name,
         "ref": bundle.reference,
         "count": members,
-        "loans": euros(bundle.loan_total),
     }
 
     def compose() -> tuple[str, str]:
+        values["loans"] = euros_for_reader(bundle.loan_total, translation.get_language())
         subject = _("Grappe : dossier collectif %(ref)s transmis par %(lead)s") % values
         body = (
             ngettext(

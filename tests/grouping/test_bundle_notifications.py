@@ -58,6 +58,7 @@ def test_the_funders_analysts_are_emailed_once_the_bundle_is_submitted(
         f"Grappe: collective file {ready.reference} sent by {lead}"
     )
     assert to_funder[english.email].body.startswith("Hello,")
+    assert "2 enterprises, €24,000.00 of loans requested" in to_funder[english.email].body
     assert other_funder_analyst.email not in [m.to[0] for m in mailoutbox]
     job = Job.objects.get(kind=Job.Kind.NOTIFY_BUNDLE)
     assert (job.state, job.result) == (JobState.DONE, {"sent": 2})
