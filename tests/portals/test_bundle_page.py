@@ -1,7 +1,6 @@
 """The federation's bundle page: members and totals, history, the lead partner's actions
 with the reasons one is refused, the documents built in the background, then sent."""
 
-import html
 import io
 import json
 import zipfile
@@ -15,13 +14,10 @@ from exports.models import DocumentBuild
 from grouping.bundles import seal_bundle
 from grouping.models import Bundle, BundleTransition
 from tests.grouping.builders import bundle_of, campaign_with_policy, officer_of, reviewed_request
+from tests.portals.pages import text
 from workers.models import Job
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture

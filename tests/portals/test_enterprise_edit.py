@@ -1,19 +1,14 @@
 """An SME corrects its enterprise's description while no request is assessed on it."""
 
-import html
-
 import pytest
 from django.urls import reverse
 
 from dossiers.enterprises import update_enterprise
 from dossiers.workflow import perform
 from tests.factories import UserFactory, make_request
+from tests.portals.pages import text
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The funder's space: an inbox of the bundles sent to it, the bundle with its package, a
 decision per member, the requests sent to it read-only; the SME then reads the outcome."""
 
-import html
 from decimal import Decimal
 
 import pytest
@@ -11,12 +10,9 @@ from grouping.bundles import record_decision
 from grouping.models import Bundle
 from tests.factories import UserFactory
 from tests.portals.conftest import submitted_bundle
+from tests.portals.pages import text
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture

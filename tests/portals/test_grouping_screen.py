@@ -1,8 +1,6 @@
 """The federation's grouping screen: rules edited with clear errors, a preview that writes
 no bundle, a run as a background job, then the bundles and the requests left out."""
 
-import html
-
 import pytest
 from django.urls import reverse
 
@@ -11,13 +9,10 @@ from grouping.models import Bundle, GroupingPolicy, GroupingRun
 from grouping.policies import save_policy
 from tests.factories import UserFactory
 from tests.grouping.builders import campaign_with_policy, eligible_request, officer_of
+from tests.portals.pages import text
 from workers.models import Job
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture
