@@ -20,6 +20,7 @@ from dossiers.models import Campaign
 from exports.build import build_bundle_documents
 from grouping.bundles import close_bundle, record_decision, seal_bundle, submit_bundle
 from grouping.models import Bundle, BundleState, GroupingPolicy
+from grouping.models.policy import USUAL_WIDENING
 from grouping.policies import save_policy
 from grouping.runs import run_grouping
 
@@ -27,8 +28,6 @@ from grouping.runs import run_grouping
 # even in a small demo, the rest cycle.
 STEPS = ("decided", "submitted", "sealed", "draft", "ready", "closed")
 CYCLE = ("decided", "submitted", "draft", "sealed", "ready", "decided", "draft")
-# Same trade in the département, then in the région, then the trade's division.
-WIDENING = [["subclass", "region"], ["division", "region"], ["division", "national"]]
 
 
 def load_collective_files(seed: int = 2026) -> dict[str, int]:
@@ -62,7 +61,7 @@ def _rules(campaign: Campaign, officer: User) -> GroupingPolicy:
     )
     policy = GroupingPolicy(
         campaign=campaign,
-        widening=WIDENING,
+        widening=[list(step) for step in USUAL_WIDENING],
         min_members=2,
         max_members=8,
         target_members=4,

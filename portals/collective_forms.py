@@ -16,6 +16,7 @@ from accounts.models import Organisation
 from grouping.engine import TerritoryLevel, TradeLevel
 from grouping.models import BundleState, GroupingPolicy
 from grouping.models.bundle import SENT
+from grouping.models.policy import USUAL_WIDENING
 from grouping.policies import save_policy
 from portals.forms import amount_field
 
@@ -62,10 +63,6 @@ def level_words(trade: str, territory: str) -> str:
     return f"{TRADE_LABELS[TradeLevel(trade)]} × {TERRITORY_LABELS[TerritoryLevel(territory)]}"
 
 
-# Same trade in the région, then the trade's division in the région, then nationally.
-SUGGESTED_WIDENING = [["subclass", "region"], ["division", "region"], ["division", "national"]]
-
-
 class PolicyForm(forms.Form):
     """A campaign's grouping rules. The widening ladder is a few rows of two lists."""
 
@@ -96,7 +93,9 @@ class PolicyForm(forms.Form):
         if "initial" not in kwargs:
             # No rules yet: start from the model's defaults and a usual ladder, not from
             # the first choice of each list ("all trades × all France", which is refused).
-            shown = policy or GroupingPolicy(campaign=campaign, widening=SUGGESTED_WIDENING)
+            shown = policy or GroupingPolicy(
+                campaign=campaign, widening=[list(step) for step in USUAL_WIDENING]
+            )
             kwargs["initial"] = self.initial_from(shown)
         super().__init__(*args, **kwargs)
         self.campaign = campaign

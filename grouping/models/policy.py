@@ -37,6 +37,11 @@ def _shown(step) -> str:
         return repr(step)
 
 
+# A usual ladder after the default key (sub-class × département): the same trade in the
+# région, then the trade's division in the région, then nationally. New rules start here.
+USUAL_WIDENING = (("subclass", "region"), ("division", "region"), ("division", "national"))
+
+
 def ladder_problems(ladder: list) -> list[str]:
     """Why a ladder (list of [trade level, territory level]) is not usable, in French."""
     problems = []
