@@ -18,6 +18,7 @@ from dossiers.models import (
     SupplierQuote,
     SupportingDocument,
 )
+from grappe.admin import ReadOnlyMixin
 
 
 @admin.register(SchemeParameter)
@@ -143,19 +144,10 @@ class FundingRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestTransition)
-class RequestTransitionAdmin(admin.ModelAdmin):
+class RequestTransitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["at", "request", "actor", "transition", "from_state", "to_state"]
     list_filter = ["transition", "to_state"]
     search_fields = ["request__reference", "note"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class DeMinimisAidInline(admin.TabularInline):

@@ -8,10 +8,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from exports.models import DocumentBuild
+from grappe.admin import ReadOnlyMixin
 
 
 @admin.register(DocumentBuild)
-class DocumentBuildAdmin(admin.ModelAdmin):
+class DocumentBuildAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["bundle", "build_date", "member_count", "short_fingerprint", "built_by",
                     "built_at"]  # fmt: skip
     list_select_related = ["bundle", "built_by"]
@@ -39,12 +40,3 @@ class DocumentBuildAdmin(admin.ModelAdmin):
     @admin.display(description=_("paquet ZIP"))
     def package_name(self, build: DocumentBuild) -> str:
         return build.package.name
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.workflow import WorkflowError
+from grappe.admin import ReadOnlyMixin
 from grouping import bundles
 from grouping.models import (
     Bundle,
@@ -16,17 +17,6 @@ from grouping.models import (
 )
 from grouping.policies import save_policy
 from grouping.runs import run_grouping
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 def _report(modeladmin, request, done: list[str], refused: list[str]) -> None:

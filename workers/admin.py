@@ -3,23 +3,13 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from grappe.admin import ReadOnlyMixin
 from workers import jobs
 from workers.models import Job, JobState, Notification, PurgedDraft
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Job)
-class JobAdmin(ReadOnlyAdmin):
+class JobAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "pk", "kind", "target_type", "target_id", "state", "progress_done", "progress_total",
         "attempts", "created_by", "created_at", "heartbeat_at", "finished_at",
@@ -39,7 +29,7 @@ class JobAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["key", "recipient", "subject", "created_at", "sent_at"]
     list_filter = ["sent_at"]
     search_fields = ["key", "recipient__email", "subject"]
@@ -47,6 +37,6 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PurgedDraft)
-class PurgedDraftAdmin(ReadOnlyAdmin):
+class PurgedDraftAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["reference", "campaign", "draft_updated_at", "documents_erased", "purged_at"]
     search_fields = ["reference"]
