@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import FundingRequest, RequestState
+from dossiers.models import FinancingLine, FundingRequest, RequestState
 
 # One sentence per transition, as the applicant and the reviewer read it.
 TRANSITION_LABELS = {
@@ -61,6 +61,23 @@ class TimelineEntry:
     note: str
     state: str
     state_label: str
+
+
+def request_parts(funding_request: FundingRequest) -> dict:
+    """What a request page shows of its content, whoever reads it: the enterprise, the
+    plan's uses and sources, quotes, de minimis declaration and aids, documents."""
+    lines = list(funding_request.financing_lines.all())
+    declaration = getattr(funding_request, "de_minimis", None)
+    return {
+        "fr": funding_request,
+        "enterprise": funding_request.enterprise,
+        "uses": [line for line in lines if line.side == FinancingLine.Side.USE],
+        "sources": [line for line in lines if line.side == FinancingLine.Side.SOURCE],
+        "quotes": list(funding_request.quotes.all()),
+        "declaration": declaration,
+        "aids": list(declaration.aids.all()) if declaration else [],
+        "documents": list(funding_request.documents.select_related("stored_file")),
+    }
 
 
 def timeline(funding_request: FundingRequest) -> list[TimelineEntry]:

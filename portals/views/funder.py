@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import guards
-from dossiers.models import FinancingLine
 from dossiers.workflow import Conflict, WorkflowError
 from grouping.bundles import record_decision
 from grouping.models import Bundle, BundleMember, BundleState
@@ -107,20 +106,11 @@ def decision(http_request, bundle: str, member_id: int):
 def request_page(http_request, reference: str):
     """A request sent to the funder, read-only: the enterprise, the plan, the documents."""
     funding_request = visible_request(http_request.user, reference)
-    lines = list(funding_request.financing_lines.all())
-    declaration = getattr(funding_request, "de_minimis", None)
     return render(
         http_request,
         "portals/funder/request.html",
         {
-            "fr": funding_request,
-            "enterprise": funding_request.enterprise,
-            "uses": [line for line in lines if line.side == FinancingLine.Side.USE],
-            "sources": [line for line in lines if line.side == FinancingLine.Side.SOURCE],
-            "quotes": list(funding_request.quotes.all()),
-            "declaration": declaration,
-            "aids": list(declaration.aids.all()) if declaration else [],
-            "documents": list(funding_request.documents.select_related("stored_file")),
+            **presenters.request_parts(funding_request),
             "warnings": guards.plan_warnings(funding_request, timezone.localdate()),
             "timeline": presenters.timeline(funding_request),
             "memberships": memberships(funding_request, http_request.user),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from dossiers import guards, workflow
 from dossiers.messages import post_message
-from dossiers.models import FinancingLine, FundingRequest
+from dossiers.models import FundingRequest
 from dossiers.models.funding_request import EDITABLE
 from portals import presenters
 from portals.access import FEDERATION, SME, STAFF, audience, for_audience, visible_request
@@ -26,18 +26,9 @@ def request_context(http_request, funding_request: FundingRequest, **extra) -> d
     """Everything the request pages show; ``extra`` carries a failed form or an error."""
     user = http_request.user
     today = timezone.localdate()
-    lines = list(funding_request.financing_lines.all())
-    declaration = getattr(funding_request, "de_minimis", None)
     options = workflow.options_for(funding_request, user, on=today)
     context = {
-        "fr": funding_request,
-        "enterprise": funding_request.enterprise,
-        "uses": [line for line in lines if line.side == FinancingLine.Side.USE],
-        "sources": [line for line in lines if line.side == FinancingLine.Side.SOURCE],
-        "quotes": list(funding_request.quotes.all()),
-        "declaration": declaration,
-        "aids": list(declaration.aids.all()) if declaration else [],
-        "documents": list(funding_request.documents.select_related("stored_file")),
+        **presenters.request_parts(funding_request),
         "timeline": presenters.timeline(funding_request),
         "thread": presenters.thread(funding_request),
         "options": [o for o in options if o.name in presenters.ACTION_LABELS],
