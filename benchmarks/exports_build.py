@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.memory import reset_peak, status  # noqa: E402
+
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/grappe_bench_exports"
 SEALED_ON = date(2026, 11, 23)
 DOCUMENT_KINDS = ("kbis", "manager_id", "rib", "statutes", "tax_return")
@@ -279,21 +281,6 @@ def seed(size: int):
     return bundle
 
 
-def _status(field: str) -> int:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def _reset_peak() -> None:
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (Linux >= 4.0)
-
-
 def measure(bundle) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -306,13 +293,13 @@ def measure(bundle) -> dict:
         marks.setdefault(done, time.process_time())
 
     size = bundle.member_count
-    _reset_peak()
-    before = _status("VmRSS")
+    reset_peak()
+    before = status("VmRSS")
     start, cpu_start = time.perf_counter(), time.process_time()
     with CaptureQueriesContext(connection) as queries:
         build = build_bundle_documents(bundle, progress=progress)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    peak = max(_status("VmHWM") - before, 0)
+    peak = max(status("VmHWM") - before, 0)
     bundle.refresh_from_db()
     assert bundle.state == "ready", bundle.state
     rebuild = time.process_time()

@@ -18,7 +18,6 @@ other processes on a shared machine disturb far less than wall-clock time.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import gc
 import os
@@ -31,6 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.exports_bare import bare_pdf, bare_rows_xlsx, bare_xlsx, bare_zip  # noqa: E402
+from benchmarks.memory import reset_peak, status  # noqa: E402
 from exports.package import render_package  # noqa: E402
 from exports.pdf_dossier import render_dossier_pdf  # noqa: E402
 from exports.snapshot import MemberSnapshot  # noqa: E402
@@ -38,31 +38,15 @@ from exports.xlsx_annex import MEMBER_COLUMNS, render_annex_xlsx, render_rows_xl
 from tests.exports.sample import BUILD_DATE, sample_documents, sample_dossier, sample_member  # noqa: E402
 
 
-def _status(field: str) -> int:
-    """A memory figure of this process from /proc, in bytes (0 where unavailable)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def _reset_peak() -> None:
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (Linux >= 4.0)
-
-
 def _run(function: Callable[[], Any]) -> tuple[float, int, Any]:
     gc.collect()
-    _reset_peak()
-    before = _status("VmRSS")
+    reset_peak()
+    before = status("VmRSS")
     # CPU time of this process: a shared machine's other load barely moves it.
     start = time.process_time()
     result = function()
     elapsed = time.process_time() - start
-    return elapsed, max(_status("VmHWM") - before, 0), result
+    return elapsed, max(status("VmHWM") - before, 0), result
 
 
 def compare(
