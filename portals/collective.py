@@ -17,6 +17,7 @@ from exports.models import DocumentBuild
 from grouping import guards, permissions
 from grouping.models import Bundle, BundleMember, BundleState
 from grouping.models.bundle import DISSOLVABLE
+from portals.presenters import TimelineEntry, person
 from workers.models import ACTIVE, Job
 
 S = BundleState
@@ -84,21 +85,10 @@ def bundle_options(bundle: Bundle, user, members: list[BundleMember], on: date) 
     return options
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: object
-    label: str
-    actor: str
-    note: str
-    state: str
-    state_label: str
-
-
-def bundle_history(bundle: Bundle) -> list[HistoryEntry]:
-    from portals.presenters import person
-
+def bundle_history(bundle: Bundle) -> list[TimelineEntry]:
+    """The bundle's history for the timeline template, its proposal first."""
     entries = [
-        HistoryEntry(
+        TimelineEntry(
             bundle.created_at,
             str(_("Dossier proposé par le regroupement")),
             person(bundle.run.actor if bundle.run_id and bundle.run else None),
@@ -109,7 +99,7 @@ def bundle_history(bundle: Bundle) -> list[HistoryEntry]:
     ]
     for row in bundle.history.select_related("actor"):
         entries.append(
-            HistoryEntry(
+            TimelineEntry(
                 row.at,
                 str(BUNDLE_TRANSITION_LABELS.get(row.transition, row.transition)),
                 person(row.actor),
