@@ -6,7 +6,7 @@ people editing the rules at once: the second to save gets a ``Conflict`` naming 
 and nothing of theirs is written over the other's.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dossiers.workflow import Conflict, Forbidden
@@ -23,15 +23,24 @@ def save_policy(policy: GroupingPolicy, *, actor, expected_version: int | None) 
     campaign = policy.campaign
     if actor is not None and not may_run_grouping(campaign, actor):
         raise Forbidden("Vous ne pouvez pas modifier les règles de regroupement de cette campagne.")
-    with transaction.atomic():
-        current = GroupingPolicy.objects.select_for_update().filter(campaign=campaign).first()
-        seen = current.version if current is not None else None
-        if seen != expected_version:
-            raise Conflict(_changed_meanwhile(current))
-        policy.pk = current.pk if current is not None else None
-        policy.version = (current.version + 1) if current is not None else 1
-        policy.updated_by = actor
-        policy.save(force_insert=current is None, force_update=current is not None)
+    try:
+        with transaction.atomic():
+            current = GroupingPolicy.objects.select_for_update().filter(campaign=campaign).first()
+            seen = current.version if current is not None else None
+            if seen != expected_version:
+                raise Conflict(_changed_meanwhile(current))
+            policy.pk = current.pk if current is not None else None
+            policy.version = (current.version + 1) if current is not None else 1
+            policy.updated_by = actor
+            policy.save(force_insert=current is None, force_update=current is not None)
+    except IntegrityError:
+        # The campaign's first rules have no row to lock yet: when two people write them
+        # at once, the one-rules-per-campaign constraint stops the second.
+        policy.pk = None
+        written = GroupingPolicy.objects.filter(campaign=campaign).first()
+        if written is None or expected_version is not None:
+            raise  # another constraint: a programming error, not a concurrent edit
+        raise Conflict(_changed_meanwhile(written)) from None
     return policy
 
 
