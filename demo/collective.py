@@ -11,15 +11,19 @@ which themselves build on ``grouping``.
 """
 
 import random
+from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from dossiers.demo import catalogue as data
-from dossiers.models import Campaign
+from dossiers.models import Campaign, Instrument
 from exports.build import build_bundle_documents
-from grouping.bundles import close_bundle, record_decision, seal_bundle, submit_bundle
-from grouping.models import Bundle, BundleState, GroupingPolicy
+from grouping.bundles import close_bundle, seal_bundle, submit_bundle
+from grouping.decisions import LoanTerms, record_decision
+from grouping.models import Bundle, BundleState, DeclineCode, GroupingPolicy, Guarantor
 from grouping.models.policy import USUAL_WIDENING
 from grouping.policies import save_policy
 from grouping.runs import run_grouping
@@ -42,10 +46,16 @@ def load_collective_files(seed: int = 2026) -> dict[str, int]:
             continue
         officer = User.objects.get(username=spec.officer)
         with transaction.atomic():
-            _rules(campaign, officer)
-            run_grouping(campaign, actor=officer)
-        for bundle in Bundle.objects.filter(campaign=campaign).order_by("reference"):
+            kinds = _rules(campaign, officer)
+            for kind in kinds:  # lender bundles first: grant collectives coincide with them
+                run_grouping(campaign, actor=officer, kind=kind)
+        steps: dict[int, str] = {}
+        for bundle in Bundle.objects.filter(campaign=campaign).order_by("-kind", "reference"):
             step = STEPS[number] if number < len(STEPS) else CYCLE[number % len(CYCLE)]
+            # A grant collective that coincides with a lender bundle goes along with it,
+            # so that its members' requests are decided on both lines.
+            step = steps.get(bundle.twin_id, step)
+            steps[bundle.pk] = step
             _walk(bundle, step, officer, rng)
             bundle.refresh_from_db(fields=["state"])
             counts[bundle.state] += 1
@@ -53,22 +63,31 @@ def load_collective_files(seed: int = 2026) -> dict[str, int]:
     return counts
 
 
-def _rules(campaign: Campaign, officer: User) -> GroupingPolicy:
-    lender = (
-        campaign.funders.exclude(funder_kind=Organisation.FunderKind.EU_PROGRAMME)
-        .order_by("pk")
-        .first()
-    )
-    policy = GroupingPolicy(
-        campaign=campaign,
-        widening=[list(step) for step in USUAL_WIDENING],
-        min_members=2,
-        max_members=8,
-        target_members=4,
-        funder=lender,
-    )
-    policy.full_clean()
-    return save_policy(policy, actor=officer, expected_version=None)
+def _rules(campaign: Campaign, officer: User) -> list[str]:
+    """Rules for the lender bundles and, where the campaign has an EU programme among its
+    funders, for the grant collectives; returns the kinds, lender bundles first."""
+    funders = campaign.funders.order_by("pk")
+    lender = funders.exclude(funder_kind=Organisation.FunderKind.EU_PROGRAMME).first()
+    programme = funders.filter(funder_kind=Organisation.FunderKind.EU_PROGRAMME).first()
+    kinds = []
+    for kind, funder in ((Instrument.LOAN, lender), (Instrument.GRANT, programme)):
+        if funder is None:
+            continue
+        policy = GroupingPolicy(
+            campaign=campaign,
+            kind=kind,
+            widening=[list(step) for step in USUAL_WIDENING],
+            min_members=2,
+            max_members=8 if kind == Instrument.LOAN else 12,
+            target_members=4 if kind == Instrument.LOAN else 6,
+            funder=funder,
+            guarantor=Guarantor.BPIFRANCE if kind == Instrument.LOAN else "",
+            guarantee_share=Decimal("80") if kind == Instrument.LOAN else None,
+        )
+        policy.full_clean()
+        save_policy(policy, actor=officer, expected_version=None)
+        kinds.append(kind)
+    return kinds
 
 
 def _walk(bundle: Bundle, step: str, officer: User, rng: random.Random) -> None:
@@ -92,13 +111,25 @@ def _walk(bundle: Bundle, step: str, officer: User, rng: random.Random) -> None:
         if position % 3 == 2:  # about one member in three declined
             reason = rng.choice(data.NOTES["decline"])
             record_decision(
-                bundle, member, actor=analyst, approved=False, reason=reason, notify=False
-            )
-        else:
-            asked = member.asked
-            # Now and then the grant alone: a committee that declines the loan part.
-            amount = member.grant if member.grant > 0 and rng.random() < 0.2 else asked
-            record_decision(bundle, member, actor=analyst, approved=True, amount=amount,
-                            reason=rng.choice(data.NOTES["approve"]), notify=False)  # fmt: skip
+                bundle, member, actor=analyst, approved=False, reason=reason, notify=False,
+                decline_code=rng.choice(DeclineCode.values),
+            )  # fmt: skip
+            continue
+        # Now and then a committee grants less than asked.
+        amount = member.asked
+        if rng.random() < 0.2:
+            amount = (member.asked * Decimal("0.8")).quantize(Decimal("1"))
+        terms: dict = {"grant_act_date": timezone.localdate() - timedelta(days=rng.randint(0, 20))}
+        if member.line == Instrument.LOAN:
+            terms = {"loan_terms": LoanTerms(
+                duration_months=rng.choice((36, 48, 60, 84)),
+                rate=Decimal(rng.choice(("3.85", "4.10", "4.35", "4.60"))),
+                deferral_months=rng.choice((0, 0, 6, 12)),
+                guarantor=bundle.guarantor,
+                guarantee_share=bundle.guarantee_share,
+            )}  # fmt: skip
+        note = rng.choice(data.NOTES["approve"])
+        record_decision(bundle, member, actor=analyst, approved=True, amount=amount,
+                        reason=note, notify=False, **terms)  # fmt: skip
     if step == "closed":
         close_bundle(bundle, actor=officer)

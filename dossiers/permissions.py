@@ -5,6 +5,25 @@ A ``None`` user is the system itself (a task, the grouping service), which is tr
 the workflow service checks these for every human actor.
 """
 
+from django.apps import apps
+from django.db.models import OuterRef
+
+# The collective states in which a funder holds what was sent to it (grouping's SENT).
+RECEIVED_STATES = ("submitted", "decided", "closed")
+
+
+def received_by(organisation_id: int, request=None):
+    """The memberships through which a funder received a request: a line of it in a
+    collective sent to that funder. A request's two lines may go to two funders, so access
+    follows each line, not one "sent to" field. Looked up by name: grouping sits above
+    dossiers."""
+    member = apps.get_model("grouping", "BundleMember")
+    return member.objects.filter(
+        request=OuterRef("pk") if request is None else request,
+        bundle__funder_id=organisation_id,
+        bundle__state__in=RECEIVED_STATES,
+    )
+
 
 def _is_staff(user) -> bool:
     return bool(user.is_superuser or user.is_staff)
@@ -34,4 +53,8 @@ def is_manager(request, user) -> bool:
 def is_receiving_funder(request, user) -> bool:
     if _is_staff(user):
         return True
-    return user.is_funder_member and user.organisation_id == request.sent_to_id
+    if not user.is_funder_member:
+        return False
+    if user.organisation_id == request.sent_to_id:  # the funder of its last line sent
+        return True
+    return received_by(user.organisation_id, request=request).exists()

@@ -136,6 +136,24 @@ def perform(
     return locked
 
 
+def note_line(request, *, actor, note: str) -> FundingRequest:
+    """Log a change on one financing line that leaves the request's state as it is (the
+    grant sent while the loan still waits): a history row from and to the same state."""
+    with transaction.atomic():
+        locked = _lock(request)
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+        RequestTransition.objects.create(
+            request=locked,
+            actor=actor,
+            transition="note_line",
+            from_state=locked.state,
+            to_state=locked.state,
+            note=note,
+        )
+    return locked
+
+
 def _apply(locked: FundingRequest, name: str, *, actor, note: str, **kwargs) -> RequestTransition:
     from_state = locked.state
     getattr(locked, name)(**kwargs)

@@ -17,9 +17,9 @@ from django.db.models import BigIntegerField, Exists, F, OuterRef
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
-from dossiers.models import Campaign, FundingRequest, RequestState
+from dossiers.models import Campaign, FundingRequest, Instrument, RequestState
 from grouping.engine import Candidate, Policy, ProposedBundle, Unplaced
-from grouping.labels import describe_key
+from grouping.labels import describe_bundle_key
 from grouping.models import (
     Bundle,
     BundleMember,
@@ -57,16 +57,22 @@ def _cents(field: str):
     return Cast(Round(F(field) * 100), BigIntegerField())
 
 
-def eligible_rows(campaign: Campaign, *, free_drafts: bool = False):
-    """The campaign's eligible requests no active bundle holds, as plain tuples:
-    (id, naf_section, naf_code, nafa_code, departement, region, loan, grant, cost,
-    own funds), amounts in cents. ``free_drafts`` counts draft bundles' requests as free.
+def _amount_field(line: str) -> str:
+    return "grant_amount" if line == Instrument.GRANT else "loan_amount"
+
+
+def eligible_rows(campaign: Campaign, line: str = Instrument.LOAN, *, free_drafts: bool = False):
+    """The campaign's eligible requests asking for ``line`` that no active bundle holds on
+    that line, as plain tuples: (id, naf_section, naf_code, nafa_code, departement,
+    region, project category, line amount, cost, own funds), amounts in cents.
+    ``free_drafts`` counts draft bundles' lines as free.
     """
-    held = BundleMember.objects.filter(request=OuterRef("pk"), active=True)
+    held = BundleMember.objects.filter(request=OuterRef("pk"), line=line, active=True)
     if free_drafts:
         held = held.exclude(bundle__state=BundleState.DRAFT)
     return (
         FundingRequest.objects.filter(campaign=campaign, state=RequestState.ELIGIBLE)
+        .filter(**{f"{_amount_field(line)}__gt": 0})
         .filter(~Exists(held))
         .order_by()
         .values_list(
@@ -76,8 +82,8 @@ def eligible_rows(campaign: Campaign, *, free_drafts: bool = False):
             "enterprise__nafa_code",
             "enterprise__departement",
             "enterprise__region",
-            _cents("loan_amount"),
-            _cents("grant_amount"),
+            "project_category",
+            _cents(_amount_field(line)),
             _cents("total_cost"),
             _cents("own_funds"),
         )
@@ -102,16 +108,24 @@ def _fetch(sql: str, params) -> Iterator[list[tuple]]:
 
 
 def read_candidates(
-    campaign: Campaign, *, free_drafts: bool
-) -> tuple[list[Candidate], dict[int, tuple[int, int, int, int]]]:
-    """Engine candidates, and each request's (loan, grant, cost, own funds) in cents."""
+    campaign: Campaign, line: str = Instrument.LOAN, *, free_drafts: bool
+) -> tuple[list[Candidate], dict[int, tuple[int, int, int, int]], dict[int, str]]:
+    """Engine candidates for ``line``, each request's (loan, grant, cost, own funds) in
+    cents (the other line's amount zero: a membership carries one line), and each
+    request's project category.
+
+    The engine packs the line's amount under the name ``loan`` (see ``Policy.line``).
+    """
     strings: dict[str, str] = {}
     same = strings.setdefault  # one string object per distinct code, not one per row
     candidates = []
     amounts = {}
-    sql, params = eligible_rows(campaign, free_drafts=free_drafts).query.sql_with_params()
+    categories = {}
+    grant_line = line == Instrument.GRANT
+    rows = eligible_rows(campaign, line, free_drafts=free_drafts)
+    sql, params = rows.query.sql_with_params()
     for batch in _fetch(sql, params):
-        for pk, section, naf, nafa, departement, region, loan, grant, cost, own in batch:
+        for pk, section, naf, nafa, departement, region, category, amount, cost, own in batch:
             candidates.append(
                 Candidate(
                     request_id=pk,
@@ -120,19 +134,21 @@ def read_candidates(
                     nafa_code=same(nafa, nafa) if nafa else None,
                     departement=same(departement, departement),
                     region=same(region, region),
-                    loan=loan,
-                    grant=grant,
+                    loan=amount,
+                    grant=0,
                 )
             )
-            amounts[pk] = (loan, grant, cost, own)
-    return candidates, amounts
+            amounts[pk] = (0, amount, cost, own) if grant_line else (amount, 0, cost, own)
+            categories[pk] = same(category, category)
+    return candidates, amounts, categories
 
 
 # --- The previous drafts ------------------------------------------------------------------
 
 
-def drafts(campaign: Campaign):
-    return Bundle.objects.filter(campaign=campaign, state=BundleState.DRAFT)
+def drafts(campaign: Campaign, kind: str | None = None):
+    found = Bundle.objects.filter(campaign=campaign, state=BundleState.DRAFT)
+    return found if kind is None else found.filter(kind=kind)
 
 
 Signature = tuple  # (funder, trade, territory, step, key, member ids, loan, grant)
@@ -152,11 +168,12 @@ def signature(funder_id: int, policy: Policy, bundle: ProposedBundle) -> Signatu
     )
 
 
-def draft_signatures(campaign: Campaign) -> dict[Signature, tuple[int, str]]:
-    """The campaign's draft bundles by what they propose: signature -> (id, reference)."""
+def draft_signatures(campaign: Campaign, kind: str) -> dict[Signature, tuple[int, str]]:
+    """The campaign's draft bundles of ``kind`` by what they propose: signature ->
+    (id, reference). Totals in a signature are the engine's: the line's amount."""
     members: dict[int, list[int]] = defaultdict(list)
     sql, params = (
-        BundleMember.objects.filter(active=True, bundle__in=drafts(campaign))
+        BundleMember.objects.filter(active=True, bundle__in=drafts(campaign, kind))
         .order_by("bundle_id", "request_id")
         .values_list("bundle_id", "request_id")
         .query.sql_with_params()
@@ -164,7 +181,7 @@ def draft_signatures(campaign: Campaign) -> dict[Signature, tuple[int, str]]:
     for batch in _fetch(sql, params):
         for bundle_id, request_id in batch:
             members[bundle_id].append(request_id)
-    rows = drafts(campaign).values_list(
+    rows = drafts(campaign, kind).values_list(
         "pk",
         "reference",
         "funder_id",
@@ -172,13 +189,12 @@ def draft_signatures(campaign: Campaign) -> dict[Signature, tuple[int, str]]:
         "territory_level",
         "ladder_level",
         "key_codes",
-        _cents("loan_total"),
-        _cents("grant_total"),
+        _cents("grant_total" if kind == Instrument.GRANT else "loan_total"),
     )
     found = {}
-    for pk, reference, funder_id, trade, territory, level, key, loan, grant in rows:
+    for pk, reference, funder_id, trade, territory, level, key, total in rows:
         ids = tuple(members.pop(pk, ()))
-        found[(funder_id, trade, territory, level, tuple(key), ids, loan, grant)] = (pk, reference)
+        found[(funder_id, trade, territory, level, tuple(key), ids, total, 0)] = (pk, reference)
     return found
 
 
@@ -190,6 +206,11 @@ def delete_bundles(ids: list[int]) -> None:
         for start in range(0, len(ids), DELETE_BATCH):
             batch = ids[start : start + DELETE_BATCH]
             marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(
+                f"UPDATE {quote(Bundle._meta.db_table)} SET twin_id = NULL "  # noqa: S608
+                f"WHERE twin_id IN ({marks})",
+                batch,
+            )
             for model, column in (
                 (BundleMember, "bundle_id"),
                 (BundleTransition, "bundle_id"),
@@ -272,39 +293,46 @@ def _totals(bundles: list[ProposedBundle], amounts: dict) -> list[tuple[int, int
 def write_bundles(
     run: GroupingRun,
     campaign: Campaign,
-    funder_id: int,
+    rules,
     policy: Policy,
     bundles: list[ProposedBundle],
     amounts: dict[int, tuple[int, int, int, int]],
 ) -> tuple[str, ...]:
-    """Write proposed bundles (draft) and their memberships; return their references."""
+    """Write proposed bundles (draft) of ``rules``' kind (a ``GroupingPolicy``) and their
+    memberships; return their references."""
     if not bundles:
         return ()
     year = timezone.localdate().year
     if connection.vendor != "postgresql":
         totals = _totals(bundles, amounts)
-        return _create_bundles(run, campaign, funder_id, policy, bundles, year, totals, amounts)
+        return _create_bundles(run, campaign, rules, policy, bundles, year, totals, amounts)
     ids = _reserve_ids(Bundle, len(bundles))
     references = tuple(_reference(pk, year) for pk in ids)
-    members, totals = _member_lines(bundles, ids, amounts)
-    lines = _bundle_lines(run, campaign, funder_id, policy, bundles, ids, references, totals)
+    members, totals = _member_lines(bundles, ids, amounts, rules.kind)
+    lines = _bundle_lines(run, campaign, rules, policy, bundles, ids, references, totals)
     _copy(Bundle, BUNDLE_COLUMNS, lines)
     _copy(BundleMember, MEMBER_COLUMNS, members)
     return references
 
 
 BUNDLE_COLUMNS = [
-    "id", "campaign_id", "funder_id", "run_id", "reference", "state", "outcome",
+    "id", "campaign_id", "funder_id", "run_id", "reference", "kind", "guarantor",
+    "guarantee_share", "state", "outcome",
     "trade_level", "territory_level", "key_codes", "key_description", "ladder_level",
     "member_count", "loan_total", "grant_total", "cost_total", "own_funds_total",
     "created_at",
 ]  # fmt: skip
 
-MEMBER_COLUMNS = ["bundle_id", "request_id", "grant", "loan"]  # the rest: database defaults
+MEMBER_COLUMNS = ["bundle_id", "request_id", "line", "grant", "loan"]  # the rest: defaults
+
+
+def _line_totals(kind: str, total: int) -> tuple[int, int]:
+    """(loan total, grant total) of a proposal whose engine total is its line's."""
+    return (0, total) if kind == Instrument.GRANT else (total, 0)
 
 
 def _member_lines(
-    bundles: list[ProposedBundle], ids: list[int], amounts: dict
+    bundles: list[ProposedBundle], ids: list[int], amounts: dict, kind: str
 ) -> tuple[list[str], list[tuple[int, int]]]:
     """COPY lines of the memberships (one string per bundle) and each bundle's (cost, own
     funds), in one pass over the members."""
@@ -317,14 +345,16 @@ def _member_lines(
             loan, grant, member_cost, member_own = amounts[pk]
             cost += member_cost
             own += member_own
-            lines.append(f"{bundle_id}\t{pk}\t{text[grant]}\t{text[loan]}\n")
+            lines.append(f"{bundle_id}\t{pk}\t{kind}\t{text[grant]}\t{text[loan]}\n")
         chunks.append("".join(lines))
         totals.append((cost, own))
     return chunks, totals
 
 
-def _bundle_lines(run, campaign, funder_id, policy, bundles, ids, references, totals):
-    fixed = f"{campaign.pk}\t{funder_id}\t{run.pk}\t"
+def _bundle_lines(run, campaign, rules, policy, bundles, ids, references, totals):
+    fixed = f"{campaign.pk}\t{rules.funder_id}\t{run.pk}\t"
+    share = "\\N" if rules.guarantee_share is None else str(rules.guarantee_share)
+    kind = f"{rules.kind}\t{rules.guarantor}\t{share}\t"
     state = BundleState.DRAFT.value
     created = timezone.now().isoformat()
     keys: dict[tuple, str] = {}  # (level, key) -> the key's columns, escaped once
@@ -333,41 +363,49 @@ def _bundle_lines(run, campaign, funder_id, policy, bundles, ids, references, to
         trade, territory = policy.ladder[level]
         return (
             f"{trade.value}\t{territory.value}\t{_copy_text(json.dumps(list(key)))}\t"
-            f"{_copy_text(describe_key(trade, territory, key))}\t{level}"
+            f"{_copy_text(describe_bundle_key(trade, territory, key, rules.by_category))}\t"
+            f"{level}"
         )
 
     for proposal, pk, reference, (cost, own) in zip(bundles, ids, references, totals, strict=True):
         key = (proposal.level, proposal.key)
         if key not in keys:
             keys[key] = key_columns(*key)
+        loan, grant = _line_totals(rules.kind, proposal.loan_total)
         yield (
-            f"{pk}\t{fixed}{reference}\t{state}\t\t{keys[key]}\t{len(proposal.member_ids)}\t"
-            f"{_decimal_text(proposal.loan_total)}\t{_decimal_text(proposal.grant_total)}\t"
+            f"{pk}\t{fixed}{reference}\t{kind}{state}\t\t{keys[key]}\t"
+            f"{len(proposal.member_ids)}\t{_decimal_text(loan)}\t{_decimal_text(grant)}\t"
             f"{_decimal_text(cost)}\t{_decimal_text(own)}\t{created}\n"
         )
 
 
-def _create_bundles(run, campaign, funder_id, policy, proposals, year, totals, amounts):
+def _create_bundles(run, campaign, rules, policy, proposals, year, totals, amounts):
     """Where COPY is not available (SQLite): ``bulk_create`` in batches."""
     now = timezone.now()
     bundles = []
     for index, (proposal, (cost, own)) in enumerate(zip(proposals, totals, strict=True)):
         trade, territory = policy.ladder[proposal.level]
+        loan, grant = _line_totals(rules.kind, proposal.loan_total)
         bundles.append(
             Bundle(
                 campaign_id=campaign.pk,
-                funder_id=funder_id,
+                funder_id=rules.funder_id,
                 run_id=run.pk,
                 reference=f"TMP-{run.pk}-{index}",
+                kind=rules.kind,
+                guarantor=rules.guarantor,
+                guarantee_share=rules.guarantee_share,
                 state=BundleState.DRAFT,
                 trade_level=trade.value,
                 territory_level=territory.value,
                 key_codes=list(proposal.key),
-                key_description=describe_key(trade, territory, proposal.key),
+                key_description=describe_bundle_key(
+                    trade, territory, proposal.key, rules.by_category
+                ),
                 ladder_level=proposal.level,
                 member_count=len(proposal.member_ids),
-                loan_total=euros(proposal.loan_total),
-                grant_total=euros(proposal.grant_total),
+                loan_total=euros(loan),
+                grant_total=euros(grant),
                 cost_total=euros(cost),
                 own_funds_total=euros(own),
                 created_at=now,
@@ -382,6 +420,7 @@ def _create_bundles(run, campaign, funder_id, policy, proposals, year, totals, a
             BundleMember(
                 bundle_id=bundle.pk,
                 request_id=pk,
+                line=rules.kind,
                 loan=euros(amounts[pk][0]),
                 grant=euros(amounts[pk][1]),
             )

@@ -20,10 +20,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
-from dossiers.models import RequestState
-from dossiers.workflow import Conflict, Forbidden, Refused, perform, perform_many
+from dossiers.models import Instrument
+from dossiers.workflow import Conflict, Forbidden, Refused
 from grouping import guards, permissions
-from grouping.models import Bundle, BundleMember, BundleOutcome, BundleState, BundleTransition
+from grouping.lines import advance
+from grouping.models import Bundle, BundleMember, BundleState, BundleTransition
 from workers.jobs import enqueue_job
 from workers.models import Job
 
@@ -32,7 +33,7 @@ S = BundleState
 M = BundleMember.Status
 
 
-def _lock(bundle) -> Bundle:
+def lock(bundle) -> Bundle:
     pk = getattr(bundle, "pk", bundle)
     return (
         Bundle.objects.select_for_update(of=("self",))
@@ -49,7 +50,7 @@ def _members(bundle: Bundle) -> list[BundleMember]:
     )
 
 
-def _check(locked: Bundle, name: str, actor) -> None:
+def check(locked: Bundle, name: str, actor) -> None:
     method = getattr(locked, name)
     if not method._django_fsm.has_transition(locked.state):
         raise Conflict(
@@ -59,7 +60,7 @@ def _check(locked: Bundle, name: str, actor) -> None:
         raise Forbidden("Vous n'avez pas le droit de faire cette action sur ce dossier.")
 
 
-def _apply(locked: Bundle, name: str, *, actor, note: str, **kwargs) -> BundleTransition:
+def apply(locked: Bundle, name: str, *, actor, note: str, **kwargs) -> BundleTransition:
     from_state = locked.state
     getattr(locked, name)(**kwargs)
     locked.save()
@@ -71,6 +72,17 @@ def _apply(locked: Bundle, name: str, *, actor, note: str, **kwargs) -> BundleTr
         to_state=locked.state,
         note=note,
     )
+
+
+def _line_word(locked: Bundle) -> str:
+    return str(Instrument(locked.kind).label)
+
+
+def _advance_members(locked: Bundle, members: list[BundleMember], **kwargs) -> None:
+    """Each member's request follows its line (``grouping.lines.advance``), in primary-key
+    order so that two bundle actions never deadlock each other."""
+    for request_id in sorted(m.request_id for m in members):
+        advance(request_id, **kwargs)
 
 
 def _refresh_totals(locked: Bundle) -> None:
@@ -94,39 +106,42 @@ def seal_bundle(
     ``notify=False`` tells nobody (a replayed history: the demo)."""
     on = on or timezone.localdate()
     with transaction.atomic():
-        locked = _lock(bundle)
-        _check(locked, "seal", actor)
+        locked = lock(bundle)
+        check(locked, "seal", actor)
         members = _members(locked)
         problems = guards.seal_problems(locked, members, on)
         if problems:
             raise Refused(f"Le dossier {locked.reference} ne peut pas être scellé :", problems)
-        perform_many(
-            [m.request_id for m in members],
-            "group",
+        apply(locked, "seal", actor=actor, note=note)
+        _advance_members(
+            locked,
+            members,
             actor=actor,
-            note=f"Dossier collectif {locked.reference} scellé.",
+            note=f"{_line_word(locked)} : dans le dossier collectif {locked.reference}, scellé.",
+            on=on,
             notify=notify,
         )
-        _apply(locked, "seal", actor=actor, note=note)
     return locked
 
 
 def dissolve_bundle(bundle, *, actor, note: str = "") -> Bundle:
     """Draft, sealed or ready → dissolved: the members' requests are eligible again."""
     with transaction.atomic():
-        locked = _lock(bundle)
-        _check(locked, "dissolve", actor)
+        locked = lock(bundle)
+        check(locked, "dissolve", actor)
         members = _members(locked)
-        grouped = [m.request_id for m in members if m.request.state == RequestState.GROUPED]
-        if grouped:
-            perform_many(
-                grouped,
-                "ungroup",
-                actor=actor,
-                note=f"Dossier collectif {locked.reference} dissous. {note}".strip(),
-            )
+        was_draft = locked.state == S.DRAFT
         locked.members.filter(active=True).update(active=False)
-        _apply(locked, "dissolve", actor=actor, note=note)
+        apply(locked, "dissolve", actor=actor, note=note)
+        if not was_draft:  # a draft's members never left "eligible": nothing to tell
+            _advance_members(
+                locked,
+                members,
+                actor=actor,
+                note=(
+                    f"{_line_word(locked)} : dossier collectif {locked.reference} dissous. {note}"
+                ).strip(),
+            )
     return locked
 
 
@@ -137,7 +152,7 @@ def withdraw_member(bundle, member, *, actor, note: str = "") -> Bundle:
     still a collective file the funder takes.
     """
     with transaction.atomic():
-        locked = _lock(bundle)
+        locked = lock(bundle)
         if locked.state not in (S.DRAFT, S.SEALED):
             raise Conflict(
                 f"Le dossier {locked.reference} est « {S(locked.state).label} » : "
@@ -154,15 +169,17 @@ def withdraw_member(bundle, member, *, actor, note: str = "") -> Bundle:
         )
         if found is None:
             raise Conflict("Cette demande n'est plus membre du dossier.")
-        if found.request.state == RequestState.GROUPED:
-            perform(
-                found.request_id,
-                "ungroup",
-                actor=actor,
-                note=f"Retirée du dossier collectif {locked.reference}. {note}".strip(),
-            )
         found.status, found.active = M.WITHDRAWN, False
         found.save(update_fields=["status", "active"])
+        if locked.state != S.DRAFT:
+            advance(
+                found.request_id,
+                actor=actor,
+                note=(
+                    f"{_line_word(locked)} : retirée du dossier collectif {locked.reference}. "
+                    f"{note}"
+                ).strip(),
+            )
         _refresh_totals(locked)
         locked.save()
         BundleTransition.objects.create(
@@ -173,15 +190,38 @@ def withdraw_member(bundle, member, *, actor, note: str = "") -> Bundle:
             to_state=locked.state,
             note=f"{found.request.reference} retirée du dossier. {note}".strip(),
         )
+        if locked.state == S.SEALED:
+            _unseal_if_broken(locked, actor=actor)
     return locked
+
+
+def _unseal_if_broken(locked: Bundle, *, actor) -> None:
+    """After a withdrawal, a sealed collective that its funder would no longer take goes
+    back to a proposal, saying why; its members' lines are no longer grouped."""
+    members = _members(locked)
+    problems = guards.collective_problems(locked, members, timezone.localdate())
+    if not problems:
+        return
+    apply(
+        locked,
+        "unseal",
+        actor=None,  # the rules decide, not the person who withdrew the member
+        note="À compléter ou dissoudre : " + " ".join(problems),
+    )
+    _advance_members(
+        locked,
+        members,
+        actor=actor,
+        note=f"{_line_word(locked)} : le dossier collectif {locked.reference} est à compléter.",
+    )
 
 
 def mark_ready(bundle, *, actor=None, note: str = "") -> Bundle:
     """Sealed → ready, once the documents are built (called by the documents build)."""
     with transaction.atomic():
-        locked = _lock(bundle)
-        _check(locked, "mark_ready", actor)
-        _apply(locked, "mark_ready", actor=actor, note=note)
+        locked = lock(bundle)
+        check(locked, "mark_ready", actor)
+        apply(locked, "mark_ready", actor=actor, note=note)
     return locked
 
 
@@ -192,128 +232,36 @@ def submit_bundle(
     its analysts are told after commit (``notify=False``: nobody, as in the demo)."""
     on = on or timezone.localdate()
     with transaction.atomic():
-        locked = _lock(bundle)
-        _check(locked, "submit", actor)
+        locked = lock(bundle)
+        check(locked, "submit", actor)
         members = _members(locked)
         problems = guards.submission_problems(locked, members, on)
         if problems:
             raise Refused(f"Le dossier {locked.reference} ne peut pas être transmis :", problems)
-        perform_many(
-            [m.request_id for m in members],
-            "send",
+        log = apply(locked, "submit", actor=actor, note=note)
+        _advance_members(
+            locked,
+            members,
             actor=actor,
-            note=f"Transmise à {locked.funder.name} dans le dossier collectif {locked.reference}.",
-            funder=locked.funder,
+            note=(
+                f"{_line_word(locked)} : transmise à {locked.funder.name} dans le dossier "
+                f"collectif {locked.reference}."
+            ),
+            on=on,
             notify=notify,
+            funder=locked.funder,
         )
-        log = _apply(locked, "submit", actor=actor, note=note)
         if notify:  # the job is sent once this commits
             enqueue_job(Job.Kind.NOTIFY_BUNDLE, log, created_by=actor)
     return locked
-
-
-def _outcome(locked: Bundle) -> tuple[str, Decimal]:
-    decided = list(locked.members.filter(active=True))
-    approved = [m for m in decided if m.status == M.APPROVED]
-    total = sum((m.decided_amount for m in approved), ZERO)
-    if not approved:
-        return BundleOutcome.DECLINED, total
-    if len(approved) == len(decided) and all(m.decided_amount == m.asked for m in approved):
-        return BundleOutcome.APPROVED, total
-    return BundleOutcome.PARTIALLY_APPROVED, total
-
-
-def record_decision(
-    bundle,
-    member,
-    *,
-    actor,
-    approved: bool,
-    amount: Decimal | None = None,
-    reason: str = "",
-    on: date | None = None,
-    notify: bool = True,
-) -> BundleMember:
-    """The funder's decision on one member; the last one decides the bundle.
-
-    ``amount`` defaults to what the member asked (loan and grant). The bundle's outcome:
-    approved when every member got what it asked, declined when none got anything,
-    partially approved otherwise.
-    """
-    with transaction.atomic():
-        locked = _lock(bundle)
-        if locked.state != S.SUBMITTED:
-            raise Conflict(
-                f"Le dossier {locked.reference} est « {S(locked.state).label} » : "
-                "il n'attend pas de décision."
-            )
-        if actor is not None and not permissions.is_bundle_funder(locked, actor):
-            raise Forbidden("Seul le financeur destinataire du dossier enregistre ses décisions.")
-        pk = getattr(member, "pk", member)
-        found = (
-            locked.members.select_for_update(of=("self",))
-            .select_related("request__enterprise")
-            .filter(pk=pk, active=True)
-            .first()
-        )
-        if found is None:
-            raise Conflict("Cette demande n'est pas membre de ce dossier.")
-        if found.status != M.ACTIVE:
-            raise Conflict(
-                f"La décision sur {found.request.reference} est déjà enregistrée : "
-                f"« {M(found.status).label} »."
-            )
-        if approved and amount is None:
-            amount = found.asked
-        problems = guards.decision_problems(found, approved=approved, amount=amount, reason=reason)
-        if problems:
-            raise Refused(f"Décision sur {found.request.reference} refusée :", problems)
-        if approved:
-            found.request = perform(
-                found.request_id,
-                "approve",
-                actor=actor,
-                note=reason,
-                on=on,
-                amount=amount,
-                notify=notify,
-            )
-        else:
-            found.request = perform(
-                found.request_id,
-                "decline",
-                actor=actor,
-                note=reason,
-                on=on,
-                reason=reason,
-                notify=notify,
-            )
-        found.status = M.APPROVED if approved else M.DECLINED
-        found.decided_amount = amount if approved else None
-        found.decision_reason = reason
-        found.decided_by = actor
-        found.decided_at = timezone.now()
-        found.save()
-        if not locked.members.filter(active=True, status=M.ACTIVE).exists():
-            outcome, total = _outcome(locked)
-            _apply(
-                locked,
-                "decide",
-                actor=actor,
-                note=f"Dernière décision : {found.request.reference}.",
-                outcome=outcome,
-                approved_total=total,
-            )
-        found.bundle = locked
-    return found
 
 
 def close_bundle(bundle, *, actor, note: str = "") -> Bundle:
     """Decided → closed: the memberships release their requests (a reopened request can
     be grouped again)."""
     with transaction.atomic():
-        locked = _lock(bundle)
-        _check(locked, "close", actor)
+        locked = lock(bundle)
+        check(locked, "close", actor)
         locked.members.filter(active=True).update(active=False)
-        _apply(locked, "close", actor=actor, note=note)
+        apply(locked, "close", actor=actor, note=note)
     return locked

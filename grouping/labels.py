@@ -7,6 +7,7 @@ An unknown code (older nomenclature, synthetic data) is shown as the code itself
 
 from functools import cache
 
+from dossiers.models import FundingRequest
 from dossiers.nomenclature import departements, naf_codes, regions
 from grouping.engine import TerritoryLevel, TradeLevel
 
@@ -64,3 +65,19 @@ def describe_key(trade: TradeLevel, territory: TerritoryLevel, key: tuple[str, .
     territory_code = parts.pop(0) if territory is not TerritoryLevel.NATIONAL else None
     text = f"{describe_trade(trade, trade_code)}, {describe_territory(territory, territory_code)}"
     return text[0].upper() + text[1:]
+
+
+def describe_bundle_key(
+    trade: TradeLevel, territory: TerritoryLevel, key: tuple[str, ...], by_category: bool
+) -> str:
+    """A bundle's key in words; with ``by_category`` the key's last part is the project
+    category (``"…, Creuse (23) — Boutique en ligne"``)."""
+    text = describe_key(trade, territory, tuple(key))
+    if not by_category or not key:
+        return text
+    category = key[-1]
+    try:
+        label = FundingRequest.ProjectCategory(category).label
+    except ValueError:
+        label = category
+    return f"{text} — {label}"

@@ -25,7 +25,11 @@ def save_policy(policy: GroupingPolicy, *, actor, expected_version: int | None) 
         raise Forbidden("Vous ne pouvez pas modifier les règles de regroupement de cette campagne.")
     try:
         with transaction.atomic():
-            current = GroupingPolicy.objects.select_for_update().filter(campaign=campaign).first()
+            current = (
+                GroupingPolicy.objects.select_for_update()
+                .filter(campaign=campaign, kind=policy.kind)
+                .first()
+            )
             seen = current.version if current is not None else None
             if seen != expected_version:
                 raise Conflict(_changed_meanwhile(current))
@@ -37,7 +41,7 @@ def save_policy(policy: GroupingPolicy, *, actor, expected_version: int | None) 
         # The campaign's first rules have no row to lock yet: when two people write them
         # at once, the one-rules-per-campaign constraint stops the second.
         policy.pk = None
-        written = GroupingPolicy.objects.filter(campaign=campaign).first()
+        written = GroupingPolicy.objects.filter(campaign=campaign, kind=policy.kind).first()
         if written is None or expected_version is not None:
             raise  # another constraint: a programming error, not a concurrent edit
         raise Conflict(_changed_meanwhile(written)) from None

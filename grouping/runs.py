@@ -41,15 +41,16 @@ from time import perf_counter
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dossiers.models import Campaign, MissingParameter
+from dossiers.models import Campaign, Instrument, MissingParameter
 from dossiers.workflow import Conflict, Forbidden, Refused
 from grouping import bulk, permissions
-from grouping.engine import GroupingResult, Policy, Unplaced, group, level_label
-from grouping.labels import describe_key
-from grouping.models import BundleMember, GroupingPolicy, GroupingRun
+from grouping.coincide import twin_proposals
+from grouping.engine import GroupingResult, Policy, ProposedBundle, Unplaced, group, level_label
+from grouping.labels import describe_bundle_key, describe_key
+from grouping.models import Bundle, BundleMember, GroupingPolicy, GroupingRun
 from grouping.models.policy import ladder_problems
 
-ONE_ACTIVE_BUNDLE = "bundle_member_one_active_bundle_per_request"
+ONE_ACTIVE_BUNDLE = "bundle_member_one_active_bundle_per_line"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,8 @@ class RunResult:
     policy: Policy
     proposed: GroupingResult
     references: tuple[str, ...]  # one per proposed bundle, in order; empty on a dry run
+    by_category: bool = False
+    twins: int = 0  # proposed with the same members as a lender bundle
 
     @property
     def unplaced(self) -> list[Unplaced]:
@@ -83,17 +86,24 @@ class RunResult:
             yield BundleSummary(
                 reference=self.references[index] if self.references else None,
                 key=bundle.key,
-                description=describe_key(trade, territory, bundle.key),
+                description=describe_bundle_key(trade, territory, bundle.key, self.by_category),
                 level=bundle.level,
                 level_label=level_label(trade, territory),
                 member_ids=bundle.member_ids,
-                loan_total=bulk.euros(bundle.loan_total),
-                grant_total=bulk.euros(bundle.grant_total),
+                loan_total=bulk.euros(0 if self.grant_line else bundle.loan_total),
+                grant_total=bulk.euros(bundle.loan_total if self.grant_line else 0),
             )
+
+    @property
+    def grant_line(self) -> bool:
+        return self.policy.line == Instrument.GRANT
 
 
 def _policy_snapshot(row: GroupingPolicy, policy: Policy, on: date) -> dict:
     return {
+        "kind": row.kind,
+        "by_category": row.by_category,
+        "coincide": row.coincide,
         "amounts": "cents",
         "on": on.isoformat(),
         "funder": {"id": row.funder_id, "name": row.funder.name},
@@ -110,14 +120,17 @@ def _policy_snapshot(row: GroupingPolicy, policy: Policy, on: date) -> dict:
     }
 
 
-def _engine_policy(campaign: Campaign, on: date) -> tuple[GroupingPolicy, Policy]:
+def _engine_policy(campaign: Campaign, kind: str, on: date) -> tuple[GroupingPolicy, Policy]:
     refused = "Regroupement impossible :"
-    row = GroupingPolicy.objects.select_related("funder").filter(campaign=campaign).first()
+    row = (
+        GroupingPolicy.objects.select_related("funder").filter(campaign=campaign, kind=kind).first()
+    )
     if row is None:
+        what = "des subventions" if kind == Instrument.GRANT else "des prêts"
         raise Refused(
             refused,
             [
-                f"La campagne {campaign.reference} n'a pas de règles de regroupement : "
+                f"La campagne {campaign.reference} n'a pas de règles de regroupement {what} : "
                 "la fédération doit les saisir."
             ],
         )
@@ -137,16 +150,30 @@ def _engine_policy(campaign: Campaign, on: date) -> tuple[GroupingPolicy, Policy
         raise Refused(refused, [f"Règles de regroupement incohérentes ({invalid})."]) from invalid
 
 
+def kinds_with_rules(campaign: Campaign) -> list[str]:
+    """The kinds of collective the campaign has rules for, lender bundles first (grant
+    collectives may coincide with them)."""
+    kinds = set(GroupingPolicy.objects.filter(campaign=campaign).values_list("kind", flat=True))
+    return [kind for kind in (Instrument.LOAN, Instrument.GRANT) if kind in kinds]
+
+
 def run_grouping(
-    campaign: Campaign, *, actor, dry_run: bool = False, on: date | None = None
+    campaign: Campaign,
+    *,
+    actor,
+    kind: str = Instrument.LOAN,
+    dry_run: bool = False,
+    on: date | None = None,
 ) -> RunResult:
-    """Group the campaign's free eligible requests into draft bundles (see module doc)."""
+    """Group the campaign's free eligible lines of ``kind`` into draft collectives (see
+    module doc): loan lines into lender bundles, grant lines into grant collectives."""
     on = on or timezone.localdate()
     if actor is not None and not permissions.may_run_grouping(campaign, actor):
         raise Forbidden("Vous n'avez pas le droit de regrouper les demandes de cette campagne.")
-    row, policy = _engine_policy(campaign, on)
+    row, policy = _engine_policy(campaign, kind, on)
     run = GroupingRun.objects.create(
         campaign=campaign,
+        kind=kind,
         actor=actor,
         dry_run=dry_run,
         on=on,
@@ -188,7 +215,8 @@ def _gc_paused() -> Iterator[None]:
 def _second_active_bundle(error: Exception) -> bool:
     """Did the database refuse a request already held by another active bundle?"""
     text = str(error)
-    sqlite_text = f"UNIQUE constraint failed: {BundleMember._meta.db_table}.request_id"
+    table = BundleMember._meta.db_table
+    sqlite_text = f"UNIQUE constraint failed: {table}.request_id, {table}.line"
     return isinstance(error, IntegrityError) and (
         ONE_ACTIVE_BUNDLE in text or text.endswith(sqlite_text)
     )
@@ -203,13 +231,21 @@ def _run(run: GroupingRun, campaign, row: GroupingPolicy, policy: Policy) -> Run
         list(
             Campaign.objects.select_for_update(no_key=True).filter(pk=campaign.pk).values_list("pk")
         )
-        list(bulk.drafts(campaign).select_for_update().values_list("pk"))
-    candidates, amounts = bulk.read_candidates(campaign, free_drafts=True)
+        list(bulk.drafts(campaign, row.kind).select_for_update().values_list("pk"))
+    candidates, amounts, categories = bulk.read_candidates(campaign, row.kind, free_drafts=True)
     timings["read"] = perf_counter() - clock
 
     mark = perf_counter()
-    proposed = group(candidates, policy, describe_key=describe_key)
-    eligible = len(candidates)
+    twins: list[tuple[ProposedBundle, int]] = []
+    if row.kind == Instrument.GRANT and row.coincide:
+        twins, candidates = twin_proposals(campaign, row, policy, candidates, dry_run=run.dry_run)
+    proposed = group_lines(candidates, policy, categories if row.by_category else None)
+    if twins:
+        proposed = GroupingResult(
+            bundles=[proposal for proposal, _ in twins] + proposed.bundles,
+            unplaced=proposed.unplaced,
+        )
+    eligible = len(candidates) + sum(len(p.member_ids) for p, _ in twins)
     del candidates
     timings["group"] = perf_counter() - mark
 
@@ -217,8 +253,9 @@ def _run(run: GroupingRun, campaign, row: GroupingPolicy, policy: Policy) -> Run
     references: tuple[str, ...] = ()
     if not run.dry_run:
         references, run.kept_count, run.superseded_count = _replace_drafts(
-            run, campaign, row.funder_id, policy, proposed, amounts
+            run, campaign, row, policy, proposed, amounts
         )
+        _pair_twins(references, twins)
     del amounts
     bulk.write_unplaced(run, proposed.unplaced)
     timings["write"] = perf_counter() - mark
@@ -232,13 +269,55 @@ def _run(run: GroupingRun, campaign, row: GroupingPolicy, policy: Policy) -> Run
     run.finished_at = timezone.now()
     run.duration = run.finished_at - run.started_at
     run.save()
-    return RunResult(run=run, policy=policy, proposed=proposed, references=references)
+    return RunResult(
+        run=run,
+        policy=policy,
+        proposed=proposed,
+        references=references,
+        by_category=row.by_category,
+        twins=len(twins),
+    )
+
+
+def group_lines(candidates, policy: Policy, categories: dict[int, str] | None) -> GroupingResult:
+    """The engine on the candidates; with ``categories``, once per project category, the
+    category appended to each key (one provider or bank product per collective)."""
+    if categories is None:
+        return group(candidates, policy, describe_key=describe_key)
+    by_category: dict[str, list] = {}
+    for candidate in candidates:
+        by_category.setdefault(categories[candidate.request_id], []).append(candidate)
+    bundles: list[ProposedBundle] = []
+    unplaced: list[Unplaced] = []
+    for category in sorted(by_category):
+        result = group(by_category[category], policy, describe_key=describe_key)
+        bundles += [
+            ProposedBundle(
+                key=(*bundle.key, category),
+                level=bundle.level,
+                member_ids=bundle.member_ids,
+                loan_total=bundle.loan_total,
+                grant_total=bundle.grant_total,
+            )
+            for bundle in result.bundles
+        ]
+        unplaced += result.unplaced
+    return GroupingResult(bundles=bundles, unplaced=unplaced)
+
+
+def _pair_twins(references: tuple[str, ...], twins: list[tuple[ProposedBundle, int]]) -> None:
+    """Point each coinciding grant collective and its lender bundle at each other."""
+    for reference, (_, lender_id) in zip(references, twins, strict=False):
+        grant_id = Bundle.objects.filter(reference=reference).values_list("pk", flat=True)[0]
+        Bundle.objects.filter(twin_id__in=(grant_id, lender_id)).update(twin=None)
+        Bundle.objects.filter(pk=grant_id).update(twin_id=lender_id)
+        Bundle.objects.filter(pk=lender_id).update(twin_id=grant_id)
 
 
 def _replace_drafts(
     run: GroupingRun,
     campaign: Campaign,
-    funder_id: int,
+    row: GroupingPolicy,
     policy: Policy,
     proposed: GroupingResult,
     amounts: dict[int, tuple[int, int, int, int]],
@@ -248,18 +327,18 @@ def _replace_drafts(
     Returns the references of the proposed bundles (in order), and how many previous
     drafts were kept and deleted.
     """
-    previous = bulk.draft_signatures(campaign)
+    previous = bulk.draft_signatures(campaign, row.kind)
     references: list[str | None] = []
     fresh: list[int] = []
     for index, bundle in enumerate(proposed.bundles):
-        found = previous.pop(bulk.signature(funder_id, policy, bundle), None)
+        found = previous.pop(bulk.signature(row.funder_id, policy, bundle), None)
         references.append(found[1] if found else None)
         if found is None:
             fresh.append(index)
     kept = len(proposed.bundles) - len(fresh)
     bulk.delete_bundles(sorted(pk for pk, _ in previous.values()))
     written = bulk.write_bundles(
-        run, campaign, funder_id, policy, [proposed.bundles[i] for i in fresh], amounts
+        run, campaign, row, policy, [proposed.bundles[i] for i in fresh], amounts
     )
     for index, reference in zip(fresh, written, strict=True):
         references[index] = reference

@@ -34,6 +34,7 @@ BUNDLE_ACTIONS = {
 # One sentence per bundle transition, for its history.
 BUNDLE_TRANSITION_LABELS = {
     "seal": _("Dossier scellé : ses membres ne changent plus"),
+    "unseal": _("Dossier à compléter : il ne respecte plus les règles du financeur"),
     "dissolve": _("Dossier dissous : ses demandes redeviennent éligibles"),
     "mark_ready": _("Documents construits : dossier prêt à transmettre"),
     "submit": _("Dossier transmis au financeur"),

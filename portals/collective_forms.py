@@ -13,8 +13,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from dossiers.models import Instrument
+from grouping.decisions import LoanTerms
 from grouping.engine import TerritoryLevel, TradeLevel
-from grouping.models import BundleState, GroupingPolicy
+from grouping.models import BundleState, DeclineCode, GroupingPolicy, Guarantor
 from grouping.models.bundle import SENT
 from grouping.models.policy import USUAL_WIDENING
 from grouping.policies import save_policy
@@ -189,7 +191,9 @@ class BundleActionForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    """The funder's decision on one member: approve an amount, or decline with a reason."""
+    """The funder's decision on one member's line: approve an amount (with the date of the
+    grant's legal act, or the loan's terms and guarantee), or decline with a reason code and
+    a note. ``line`` says which fields apply; the service checks them against the rules."""
 
     APPROVE, DECLINE = "approve", "decline"
     decision = forms.ChoiceField(
@@ -197,29 +201,76 @@ class DecisionForm(forms.Form):
         choices=[(APPROVE, _("Accorder le financement")), (DECLINE, _("Refuser"))],
         widget=forms.RadioSelect,
     )
-    amount = amount_field(_("Montant accordé (prêt et subvention, €)"), required=False)
+    amount = amount_field(_("Montant accordé (€)"), required=False)
+    grant_act_date = forms.DateField(
+        label=_("Date de l'acte d'attribution"),
+        required=False,
+        help_text=_("La date d'octroi retenue pour le plafond de minimis."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    duration_months = forms.IntegerField(
+        label=_("Durée (mois)"), required=False, min_value=0, max_value=600
+    )
+    rate = forms.DecimalField(
+        label=_("Taux annuel (%)"), required=False, max_digits=6, decimal_places=3
+    )
+    deferral_months = forms.IntegerField(
+        label=_("Différé (mois)"), required=False, min_value=0, max_value=600, initial=0
+    )
+    guarantor = forms.ChoiceField(label=_("Garantie"), required=False, choices=Guarantor.choices)
+    guarantee_share = forms.DecimalField(
+        label=_("Quotité garantie (%)"), required=False, max_digits=5, decimal_places=2
+    )
+    decline_code = forms.ChoiceField(
+        label=_("Motif du refus"),
+        required=False,
+        choices=[("", "—"), *DeclineCode.choices],
+    )
     reason = forms.CharField(
-        label=_("Motif"),
+        label=_("Commentaire"),
         required=False,
         max_length=5000,
         help_text=_("Obligatoire pour un refus ; l'entreprise le lira sur sa demande."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, asked: Decimal, **kwargs):
+    GRANT_FIELDS = ("grant_act_date",)
+    LOAN_FIELDS = ("duration_months", "rate", "deferral_months", "guarantor", "guarantee_share")
+
+    def __init__(self, *args, asked: Decimal, line: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["amount"].help_text = _(
             "Obligatoire pour un accord, au plus le montant demandé."
         )
         self.asked = asked
+        self.line = line
+        for name in self.LOAN_FIELDS if line == Instrument.GRANT else self.GRANT_FIELDS:
+            del self.fields[name]
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == self.APPROVE and data.get("amount") in (None, ""):
             self.add_error("amount", _("Indiquez le montant accordé."))
-        if data.get("decision") == self.DECLINE and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Un motif est obligatoire pour un refus."))
+        if data.get("decision") == self.DECLINE:
+            if not data.get("decline_code"):
+                self.add_error("decline_code", _("Choisissez le motif du refus."))
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", _("Un motif est obligatoire pour un refus."))
         return data
+
+    def loan_terms(self) -> LoanTerms | None:
+        if self.line != Instrument.LOAN:
+            return None
+        data = self.cleaned_data
+        if data.get("duration_months") is None and data.get("rate") is None:
+            return None  # the service says what is missing
+        return LoanTerms(
+            duration_months=data.get("duration_months") or 0,
+            rate=data.get("rate") if data.get("rate") is not None else Decimal("-1"),
+            deferral_months=data.get("deferral_months") or 0,
+            guarantor=data.get("guarantor") or "",
+            guarantee_share=data.get("guarantee_share"),
+        )
 
 
 class InboxFilterForm(forms.Form):

@@ -4,7 +4,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.requests import actor_label
-from grouping.models import Bundle, BundleMember, BundleTransition
+from grouping.decisions import LoanTerms
+from grouping.models import Bundle, BundleMember, BundleTransition, DeclineCode, Guarantor
 
 # What a funder sees of a bundle's history: from the moment it was sent.
 FUNDER_VISIBLE_TRANSITIONS = ("submit", "decide", "close")
@@ -15,11 +16,22 @@ class BundleSerializer(serializers.ModelSerializer):
     federation = serializers.CharField(source="campaign.federation.name")
     funder = serializers.CharField(source="funder.name")
     state_label = serializers.CharField(source="get_state_display")
+    kind = serializers.CharField(
+        help_text="« grant » : opération collective de subventions (autorité de gestion UE) ; "
+        "« loan » : dossier prêteur (banque, Bpifrance)."
+    )
+    kind_label = serializers.CharField()
+    twin = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        help_text="Le dossier de l'autre nature proposé avec les mêmes membres, s'il existe.",
+    )
 
     class Meta:
         model = Bundle
         fields = [
-            "reference", "state", "state_label", "outcome", "campaign", "federation", "funder",
+            "reference", "kind", "kind_label", "twin", "guarantor", "guarantee_share",
+            "state", "state_label", "outcome", "campaign", "federation", "funder",
             "key_description", "member_count", "loan_total", "grant_total", "cost_total",
             "own_funds_total", "approved_total", "created_at", "submitted_at", "decided_at",
         ]  # fmt: skip
@@ -37,13 +49,17 @@ class BundleMemberSerializer(serializers.ModelSerializer):
     request = serializers.CharField(source="request.reference")
     request_state = serializers.CharField(source="request.state")
     enterprise = MemberEnterpriseSerializer(source="request.enterprise")
-    asked = serializers.DecimalField(max_digits=12, decimal_places=2)
+    asked = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Le montant demandé sur la ligne du membre."
+    )
 
     class Meta:
         model = BundleMember
         fields = [
-            "request", "request_state", "enterprise", "grant", "loan", "asked", "status",
-            "decided_amount", "decision_reason", "decided_at",
+            "request", "request_state", "enterprise", "line", "grant", "loan", "asked",
+            "status", "decided_amount", "decision_reason", "decline_code", "decided_at",
+            "grant_act_date", "loan_duration_months", "loan_rate", "loan_deferral_months",
+            "guarantor", "guarantee_share", "guaranteed_amount", "guarantee_fee",
         ]  # fmt: skip
 
 
@@ -82,6 +98,28 @@ class BundleDetailSerializer(BundleSerializer):
         return BundleHistoryEntrySerializer(rows, many=True, context=self.context).data
 
 
+class LoanTermsSerializer(serializers.Serializer):
+    duration_months = serializers.IntegerField(min_value=0, max_value=32767)
+    rate = serializers.DecimalField(max_digits=6, decimal_places=3, help_text="Taux annuel, %.")
+    deferral_months = serializers.IntegerField(
+        min_value=0, max_value=32767, required=False, default=0
+    )
+    guarantor = serializers.ChoiceField(
+        choices=Guarantor.choices, required=False, allow_blank=True, default=""
+    )
+    guarantee_share = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    guarantee_fee = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Par défaut : le taux de commission du garant × le prêt accordé.",
+    )
+
+
 class DecisionSerializer(serializers.Serializer):
     approved = serializers.BooleanField()
     amount = serializers.DecimalField(
@@ -90,11 +128,30 @@ class DecisionSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Montant accordé ; par défaut, ce que le membre demandait (prêt et subvention).",
+        help_text="Montant accordé sur la ligne du membre ; par défaut, ce qu'il demandait.",
     )
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Obligatoire pour un refus."
     )
+    decline_code = serializers.ChoiceField(
+        choices=DeclineCode.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Obligatoire pour un refus.",
+    )
+    grant_act_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Subvention accordée : date de l'acte d'attribution (date d'octroi de minimis).",
+    )
+    loan_terms = LoanTermsSerializer(
+        required=False, allow_null=True, default=None, help_text="Prêt accordé : ses conditions."
+    )
+
+    def validate_loan_terms(self, value):
+        return LoanTerms(**value) if value else None
 
 
 class DecisionResultSerializer(serializers.Serializer):

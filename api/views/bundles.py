@@ -24,7 +24,7 @@ from api.serializers.bundles import (
 from api.serializers.common import errors
 from api.serializers.jobs import JobSerializer
 from exports.build import latest_build
-from grouping.bundles import record_decision
+from grouping.decisions import record_decision
 from grouping.models import BundleMember
 from workers.jobs import enqueue_job
 from workers.models import Job

@@ -5,8 +5,11 @@
     python funder_client.py list [--state submitted]
     python funder_client.py show DC-2026-0001
     python funder_client.py download DC-2026-0001 [--to DC-2026-0001.zip]
-    python funder_client.py decide DC-2026-0001 DEM-2026-000042 --approve [--amount 20000.00]
-    python funder_client.py decide DC-2026-0001 DEM-2026-000043 --decline --reason "…"
+    python funder_client.py decide DC-2026-0001 DEM-2026-000042 --approve [--amount 20000.00] \
+        [--months 60 --rate 4.2 --guarantor bpifrance --share 80]   # a loan's terms
+    python funder_client.py decide DC-2026-0001 DEM-2026-000042 --approve --act-date 2026-12-01
+    python funder_client.py decide DC-2026-0001 DEM-2026-000043 --decline --code financials \
+        --reason "…"
 
 Each decision is sent with an Idempotency-Key: if the network fails mid-way, running the
 same command again with the same --key records nothing twice. A 429 answer is waited out
@@ -100,11 +103,18 @@ class Client:
         approved: bool,
         amount: str | None = None,
         reason: str = "",
+        code: str = "",
+        act_date: str = "",
+        terms: dict | None = None,
         key: str = "",
     ) -> dict:
-        body = {"approved": approved, "reason": reason}
+        body: dict = {"approved": approved, "reason": reason, "decline_code": code}
         if amount is not None:
             body["amount"] = amount
+        if act_date:
+            body["grant_act_date"] = act_date  # a grant: the date of the legal act
+        if terms:
+            body["loan_terms"] = terms  # a loan: duration, rate, deferral, guarantee
         return self.call(
             "POST",
             f"/api/v1/bundles/{bundle}/members/{request}/decision/",
@@ -132,6 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     choice.add_argument("--decline", action="store_true")
     decide.add_argument("--amount")
     decide.add_argument("--reason", default="")
+    decide.add_argument("--code", default="", help="decline reason code, e.g. financials")
+    decide.add_argument("--act-date", default="", help="a grant's legal act, YYYY-MM-DD")
+    decide.add_argument("--months", type=int, help="a loan's duration")
+    decide.add_argument("--rate", default="", help="a loan's yearly rate, %%")
+    decide.add_argument("--deferral", type=int, default=0)
+    decide.add_argument("--guarantor", default="", choices=["", "bpifrance", "eib"])
+    decide.add_argument("--share", default=None, help="guaranteed share, %%")
     decide.add_argument("--key", default="", help="Idempotency-Key (default: a new one)")
     args = parser.parse_args(argv)
 
@@ -142,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             for bundle in client.bundles(**{k: v for k, v in filters.items() if v}):
                 print(
                     f"{bundle['reference']}\t{bundle['state']}\t{bundle['member_count']} "
-                    f"membres\t{bundle['loan_total']} €\t{bundle['federation']}"
+                    f"membres\t{bundle['kind']}\t{bundle['loan_total']} € prêts\t"
+                    f"{bundle['grant_total']} € subventions\t{bundle['federation']}"
                 )
         elif args.command == "show":
             print(json.dumps(client.bundle(args.bundle), indent=2, ensure_ascii=False))
@@ -156,6 +174,19 @@ def main(argv: list[str] | None = None) -> int:
                 approved=args.approve,
                 amount=args.amount,
                 reason=args.reason,
+                code=args.code,
+                act_date=args.act_date,
+                terms=(
+                    {
+                        "duration_months": args.months,
+                        "rate": args.rate,
+                        "deferral_months": args.deferral,
+                        "guarantor": args.guarantor,
+                        "guarantee_share": args.share,
+                    }
+                    if args.months is not None
+                    else None
+                ),
                 key=args.key,
             )
             member = result["member"]

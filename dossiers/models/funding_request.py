@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -35,6 +36,15 @@ class RequestState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Retirée")
 
 
+class Instrument(models.TextChoices):
+    """The two financing lines a request may ask for, each decided by its own funder:
+    the EU grant by the programme's managing authority, the loan by a bank (see
+    docs/rules.md#two-collectives)."""
+
+    GRANT = "grant", _("Subvention")
+    LOAN = "loan", _("Prêt bancaire")
+
+
 S = RequestState
 EDITABLE = (S.DRAFT, S.NEEDS_CHANGES)
 WITHDRAWABLE = (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.NEEDS_CHANGES, S.ELIGIBLE, S.GROUPED)
@@ -55,7 +65,10 @@ class FundingRequestQuerySet(models.QuerySet):
         if user.is_federation_member:
             return self.filter(campaign__federation_id=user.organisation_id)
         if user.is_funder_member:
-            return self.filter(sent_to_id=user.organisation_id)
+            return self.filter(
+                Q(sent_to_id=user.organisation_id)
+                | Exists(permissions.received_by(user.organisation_id))
+            )
         return self.none()
 
 
@@ -104,6 +117,13 @@ class FundingRequest(ConcurrentTransitionMixin, models.Model):
     )
     loan_amount = models.DecimalField(_("prêt demandé"), max_digits=12, decimal_places=2, default=0)
     own_funds = models.DecimalField(_("fonds propres"), max_digits=12, decimal_places=2, default=0)
+    # The loan terms asked for; the lender decides its own (grouping.BundleMember).
+    loan_duration_months = models.PositiveSmallIntegerField(
+        _("durée du prêt demandée (mois)"), null=True, blank=True
+    )
+    loan_deferral_months = models.PositiveSmallIntegerField(
+        _("différé demandé (mois)"), default=0, db_default=0
+    )
     total_sources = models.DecimalField(
         _("total des ressources"), max_digits=12, decimal_places=2, default=0
     )
@@ -147,6 +167,15 @@ class FundingRequest(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.reference} — {self.project_title}"
 
+    def asked(self, instrument: str) -> Decimal:
+        """The amount asked on one financing line."""
+        return self.grant_amount if instrument == Instrument.GRANT else self.loan_amount
+
+    @property
+    def financed_lines(self) -> tuple[str, ...]:
+        """The lines this request asks for (an amount above zero), grant first."""
+        return tuple(line for line in Instrument if self.asked(line) > 0)
+
     # --- Transitions: bodies only change fields --------------------------------------------
     @transition(state, source=S.DRAFT, target=S.SUBMITTED, permission=permissions.is_applicant)
     def submit(self):
@@ -188,6 +217,7 @@ class FundingRequest(ConcurrentTransitionMixin, models.Model):
     def send(self, *, funder):
         self.sent_to = funder
 
+    # The last line's decision decides the request: ``amount`` is what all its lines got.
     @transition(state, source=S.SENT, target=S.APPROVED, permission=permissions.is_receiving_funder)
     def approve(self, *, amount: Decimal):
         self.approved_amount = amount

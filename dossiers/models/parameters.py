@@ -30,6 +30,18 @@ class SchemeParameter(models.Model):
             "loan_to_investment_warning",
             _("Alerte si prêt bancaire > part de l'investissement"),
         )
+        OPERATION_MINIMUM = (
+            "operation_minimum",
+            _("Opération collective : total minimal des subventions (€)"),
+        )
+        OPERATION_MAXIMUM = (
+            "operation_maximum",
+            _("Opération collective : total maximal des subventions (€)"),
+        )
+        LOAN_MAX_DURATION_MONTHS = "loan_max_duration_months", _("Durée maximale du prêt (mois)")
+        LOAN_MAX_RATE = "loan_max_rate", _("Taux annuel maximal du prêt (%)")
+        GUARANTEE_SHARE_MAX = "guarantee_share_max", _("Quotité garantie maximale (%)")
+        GUARANTEE_FEE_RATE = "guarantee_fee_rate", _("Commission de garantie (% du prêt)")
         DE_MINIMIS_GENERAL = "de_minimis_general", _("Plafond de minimis général (€)")
         DE_MINIMIS_AGRICULTURE = "de_minimis_agriculture", _("Plafond de minimis agricole (€)")
         DE_MINIMIS_FISHERY = "de_minimis_fishery", _("Plafond de minimis pêche (€)")

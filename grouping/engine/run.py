@@ -125,7 +125,9 @@ def _split_eligible(items: list[Item], policy: Policy) -> tuple[list[Item], list
 
 
 def _rejection(loan: int, grant: int, policy: Policy) -> tuple[UnplacedCode, str]:
-    if loan < policy.loan_min or loan > policy.loan_max:
+    if policy.line == "grant" and loan > policy.loan_max:
+        code = UnplacedCode.GRANT_ABOVE_CAP  # the packed amount is the grant itself
+    elif loan < policy.loan_min or loan > policy.loan_max:
         code = UnplacedCode.LOAN_OUT_OF_BAND
     elif policy.lender_maximum is not None and loan > policy.lender_maximum:
         code = UnplacedCode.LOAN_ABOVE_LENDER_MAXIMUM

@@ -62,11 +62,32 @@ def describe_key_codes(trade: TradeLevel, territory: TerritoryLevel, key: tuple[
     return ", ".join(words)
 
 
+# The words of each line: the engine packs one amount per request, a loan or a grant.
+_WORDS = {
+    "loan": {
+        "asked": "Prêt demandé",
+        "totals": "prêts totaux",
+        "minimum": "minimum prêteur",
+        "maximum": "maximum prêteur par dossier",
+        "of": "de prêts",
+    },
+    "grant": {
+        "asked": "Subvention demandée",
+        "totals": "subventions totales",
+        "minimum": "minimum de l'opération collective",
+        "maximum": "maximum de l'opération collective",
+        "of": "de subventions",
+    },
+}
+
+
 def _requests(count: int) -> str:
     return f"{count} demande{'s' if count > 1 else ''}"
 
 
 def rejection_reason(code: UnplacedCode, loan: int, grant: int, policy: Policy) -> str:
+    if policy.line == "grant":
+        return _grant_rejection_reason(code, loan, policy)
     if code is UnplacedCode.LOAN_OUT_OF_BAND and loan == 0:
         return (
             "Aucun prêt demandé : les dossiers collectifs de ce regroupement sont présentés "
@@ -87,6 +108,20 @@ def rejection_reason(code: UnplacedCode, loan: int, grant: int, policy: Policy) 
     return (
         f"Subvention demandée {euros_from_cents(grant)} au-dessus du plafond par membre "
         f"({euros_from_cents(policy.grant_cap)})"
+    )
+
+
+def _grant_rejection_reason(code: UnplacedCode, grant: int, policy: Policy) -> str:
+    """For a grant collective the packed amount is the grant (see ``Policy.line``)."""
+    if code is UnplacedCode.LOAN_ABOVE_LENDER_MAXIMUM:
+        assert policy.lender_maximum is not None
+        return (
+            f"Subvention demandée {euros_from_cents(grant)} au-dessus du maximum de "
+            f"l'opération collective ({euros_from_cents(policy.lender_maximum)})"
+        )
+    return (
+        f"Subvention demandée {euros_from_cents(grant)} au-dessus du plafond par entreprise "
+        f"({euros_from_cents(policy.loan_max)})"
     )
 
 
@@ -111,23 +146,24 @@ def leftover_reason(
 
     ``place`` describes the group (``"Boulangerie (10.71C) en Nouvelle-Aquitaine"``).
     """
+    words = _WORDS[policy.line]
     text = f"{place} : {_requests(count)} sans dossier"
     if code is UnplacedCode.TOO_FEW_MEMBERS:
         text += f" (il en faut au moins {policy.min_members} par dossier)"
     elif code is UnplacedCode.BELOW_LENDER_MINIMUM:
         text += (
-            f", prêts totaux {euros_from_cents(loan_total)} < minimum prêteur "
+            f", {words['totals']} {euros_from_cents(loan_total)} < {words['minimum']} "
             f"{euros_from_cents(policy.lender_minimum)}"
         )
     else:
         limits = f"de {policy.min_members} à {policy.max_members} membres"
         if policy.min_members == policy.max_members:
             limits = f"de {policy.min_members} membres"
-        limits += f" atteignant {euros_from_cents(policy.lender_minimum)} de prêts"
+        limits += f" atteignant {euros_from_cents(policy.lender_minimum)} {words['of']}"
         if policy.lender_maximum is not None:
             limits += f" sans dépasser {euros_from_cents(policy.lender_maximum)}"
         text += (
-            f", prêts totaux {euros_from_cents(loan_total)}, mais aucun dossier {limits} "
+            f", {words['totals']} {euros_from_cents(loan_total)}, mais aucun dossier {limits} "
             "ne peut être formé avec elles"
         )
     if bundles_here:
@@ -136,7 +172,7 @@ def leftover_reason(
         text += "ne peu" + ("t" if bundles_here == 1 else "vent") + " pas les accueillir"
         text += f" (au plus {policy.max_members} membres"
         if policy.lender_maximum is not None:
-            text += f" et {euros_from_cents(policy.lender_maximum)} de prêts"
+            text += f" et {euros_from_cents(policy.lender_maximum)} {words['of']}"
         text += " par dossier)"
     if len(policy.ladder) > 1:
         text += f", même au niveau {level_label(*policy.ladder[-1])}"

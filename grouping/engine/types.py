@@ -85,6 +85,10 @@ class Policy:
     grant_cap: int
     loan_min: int
     loan_max: int
+    # Which line the packed amount is: "loan" (lender bundles) or "grant" (grant
+    # collectives, where loan_min/loan_max bound the grant and lender_minimum/maximum the
+    # operation's total). Only the wording of reasons depends on it.
+    line: str = "loan"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ladder", tuple(tuple(step) for step in self.ladder))
@@ -105,6 +109,8 @@ def _validate_policy(policy: Policy) -> None:
         if getattr(policy, name) is not None:
             _require_int(name, getattr(policy, name))
 
+    if policy.line not in ("loan", "grant"):
+        raise ValueError(f"line must be 'loan' or 'grant' (got {policy.line!r})")
     if not policy.ladder:
         raise ValueError("ladder is empty: give at least one (trade level, territory level) step")
     for step in policy.ladder:

@@ -4,14 +4,17 @@ from grouping.models.bundle import (
     BundleOutcome,
     BundleState,
     BundleTransition,
+    DeclineCode,
 )
-from grouping.models.policy import GroupingPolicy
+from grouping.models.policy import GroupingPolicy, Guarantor
 from grouping.models.run import GroupingRun, UnplacedRequest
 
 __all__ = [
     "Bundle",
     "BundleMember",
     "BundleOutcome",
+    "DeclineCode",
+    "Guarantor",
     "BundleState",
     "BundleTransition",
     "GroupingPolicy",

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from dossiers.models.funding_request import Instrument
 from dossiers.models.history import TransitionRecord
 from grouping import permissions
-from grouping.models.policy import TERRITORY_CHOICES, TRADE_CHOICES
+from grouping.models.policy import TERRITORY_CHOICES, TRADE_CHOICES, Guarantor
 
 
 class BundleState(models.TextChoices):
@@ -32,6 +33,26 @@ class BundleState(models.TextChoices):
     DECIDED = "decided", _("Décidé")
     CLOSED = "closed", _("Clos")
     DISSOLVED = "dissolved", _("Dissous")
+
+
+# The two kinds of collective application, one per financing line (docs/rules.md#two-collectives):
+# an EU grant collective (the federation is lead applicant of a collective operation) and a
+# lender bundle. A bundle's kind is its members' line; its funder's programme sets it.
+KIND_LABELS = {
+    Instrument.GRANT: _("Opération collective (subventions)"),
+    Instrument.LOAN: _("Dossier prêteur (prêts)"),
+}
+
+
+class DeclineCode(models.TextChoices):
+    """Why a funder declines a line (with a note in words)."""
+
+    INELIGIBLE = "ineligible", _("Non éligible au dispositif")
+    INSUFFICIENT_FINANCIALS = "financials", _("Situation financière insuffisante")
+    INCOMPLETE = "incomplete", _("Dossier incomplet")
+    BUDGET_EXHAUSTED = "budget", _("Enveloppe épuisée")
+    DE_MINIMIS = "de_minimis", _("Plafond de minimis atteint")
+    OTHER = "other", _("Autre motif")
 
 
 class BundleOutcome(models.TextChoices):
@@ -101,6 +122,31 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
     # Unique through Meta.constraints: no extra LIKE index on PostgreSQL, one index less
     # to fill when a run writes its bundles.
     reference = models.CharField(_("référence"), max_length=20)
+    kind = models.CharField(
+        _("nature"),
+        max_length=10,
+        choices=Instrument.choices,
+        default=Instrument.LOAN,
+        db_default=Instrument.LOAN,
+    )
+    # A grant collective proposed with the same members as a lender bundle (one set of
+    # members, two applications): each points at the other.
+    twin = models.OneToOneField(
+        "self",
+        verbose_name=_("dossier jumeau"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    # The guarantee asked for a lender bundle's loans (docs/rules.md#guarantee).
+    guarantor = models.CharField(
+        _("garant demandé"), max_length=12, choices=Guarantor.choices, blank=True, default=""
+    )
+    guarantee_share = models.DecimalField(
+        _("quotité garantie demandée (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     state = FSMField(_("état"), default=S.DRAFT, choices=BundleState.choices, protected=True)
     outcome = models.CharField(
         _("décision"), max_length=20, choices=BundleOutcome.choices, blank=True, default=""
@@ -150,6 +196,15 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         return f"{self.reference} — {self.key_description}"
 
     @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[Instrument(self.kind)])
+
+    @property
+    def line_total(self):
+        """What the collective asks for: its grants, or its loans."""
+        return self.grant_total if self.kind == Instrument.GRANT else self.loan_total
+
+    @property
     def is_frozen(self) -> bool:
         return self.state in FROZEN
 
@@ -160,6 +215,12 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
     # --- Transitions: bodies only change fields --------------------------------------------
     @transition(state, source=S.DRAFT, target=S.SEALED, permission=permissions.is_lead_partner)
     def seal(self):
+        pass
+
+    # A sealed collective that a withdrawal left outside its funder's rules: back to a
+    # proposal, to be completed or dissolved (the history row says why).
+    @transition(state, source=S.SEALED, target=S.DRAFT, permission=permissions.is_lead_partner)
+    def unseal(self):
         pass
 
     @transition(
@@ -189,7 +250,7 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-BUNDLE_TRANSITIONS = ("seal", "dissolve", "mark_ready", "submit", "decide", "close")
+BUNDLE_TRANSITIONS = ("seal", "unseal", "dissolve", "mark_ready", "submit", "decide", "close")
 
 
 class BundleTransition(TransitionRecord):
@@ -242,6 +303,14 @@ class BundleMember(models.Model):
         db_constraint=False,
         db_index=False,  # the partial unique index below serves the lookups that matter
     )
+    # The line this membership carries; the other amount is zero (a constraint says so).
+    line = models.CharField(
+        _("ligne"),
+        max_length=10,
+        choices=Instrument.choices,
+        default=Instrument.LOAN,
+        db_default=Instrument.LOAN,
+    )
     grant = models.DecimalField(_("subvention"), max_digits=12, decimal_places=2)
     loan = models.DecimalField(_("prêt"), max_digits=12, decimal_places=2)
     status = models.CharField(
@@ -269,6 +338,33 @@ class BundleMember(models.Model):
         db_index=False,
     )
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    decline_code = models.CharField(
+        _("motif de refus"), max_length=12, choices=DeclineCode.choices, blank=True, default=""
+    )
+    # A grant: the date of the legal act granting it, the grant date for de minimis.
+    grant_act_date = models.DateField(_("date de l'acte d'attribution"), null=True, blank=True)
+    # A loan: the terms the lender decided, and the guarantee.
+    loan_duration_months = models.PositiveSmallIntegerField(
+        _("durée (mois)"), null=True, blank=True
+    )
+    loan_rate = models.DecimalField(
+        _("taux annuel (%)"), max_digits=6, decimal_places=3, null=True, blank=True
+    )
+    loan_deferral_months = models.PositiveSmallIntegerField(
+        _("différé (mois)"), null=True, blank=True
+    )
+    guarantor = models.CharField(
+        _("garant"), max_length=12, choices=Guarantor.choices, blank=True, default=""
+    )
+    guarantee_share = models.DecimalField(
+        _("quotité garantie (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    guaranteed_amount = models.DecimalField(
+        _("montant garanti"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    guarantee_fee = models.DecimalField(
+        _("commission de garantie"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("membre d'un dossier collectif")
@@ -276,13 +372,25 @@ class BundleMember(models.Model):
         ordering = ["bundle", "request"]
         constraints = [
             models.UniqueConstraint(
-                fields=["request"],
+                fields=["request", "line"],
                 condition=Q(active=True),
-                name="bundle_member_one_active_bundle_per_request",
-                violation_error_message=_("Cette demande est déjà dans un dossier collectif."),
+                name="bundle_member_one_active_bundle_per_line",
+                violation_error_message=_(
+                    "Cette ligne de la demande est déjà dans un dossier collectif."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(grant__gte=0) & Q(loan__gte=0), name="bundle_member_amounts"
+            ),
+            models.CheckConstraint(
+                condition=(Q(line=Instrument.GRANT) & Q(loan=0))
+                | (Q(line=Instrument.LOAN) & Q(grant=0)),
+                name="bundle_member_carries_its_line_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(guarantee_share__isnull=True)
+                | (Q(guarantee_share__gte=0) & Q(guarantee_share__lte=100)),
+                name="bundle_member_guarantee_share_percent",
             ),
         ]
 
@@ -291,4 +399,9 @@ class BundleMember(models.Model):
 
     @property
     def asked(self):
-        return self.grant + self.loan
+        """The amount asked on the line this membership carries."""
+        return self.grant if self.line == Instrument.GRANT else self.loan
+
+    @property
+    def is_partial(self) -> bool:
+        return self.status == self.Status.APPROVED and self.decided_amount != self.asked

@@ -18,12 +18,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import MissingParameter, SchemeParameter
+from dossiers.models.funding_request import Instrument
 from grouping.engine import Policy, TerritoryLevel, TradeLevel, level_label
 from grouping.engine.text import TERRITORY_LEVEL_LABELS, TRADE_LEVEL_LABELS
 
 TRADE_CHOICES = [(level.value, TRADE_LEVEL_LABELS[level]) for level in TradeLevel]
 TERRITORY_CHOICES = [(level.value, TERRITORY_LEVEL_LABELS[level]) for level in TerritoryLevel]
 P = SchemeParameter.Key
+
+
+class Guarantor(models.TextChoices):
+    NONE = "", _("Aucune garantie")
+    BPIFRANCE = "bpifrance", _("Bpifrance")
+    EIB = "eib", _("BEI / FEI (InvestEU)")
 
 
 def cents(amount: Decimal) -> int:
@@ -93,12 +100,79 @@ def lender_figures(funder, on: date) -> dict[str, int | None]:
     return figures
 
 
+def grant_figures(funder, on: date) -> dict[str, int | None]:
+    """A grant programme's numbers in force on ``on``, in cents (docs/rules.md#grant-cap):
+    the cap per undertaking, and the collective operation's total minimum and maximum
+    (none set: no bound). The aid rate is a share, not an amount: see ``aid_rate``.
+
+    Raises MissingParameter when the cap has no value on that day.
+    """
+    figures: dict[str, int | None] = {
+        P.GRANT_CAP: cents(SchemeParameter.value_on(P.GRANT_CAP, on, funder=funder))
+    }
+    for key in (P.OPERATION_MINIMUM, P.OPERATION_MAXIMUM):
+        try:
+            figures[key] = cents(SchemeParameter.value_on(key, on, funder=funder))
+        except MissingParameter:
+            figures[key] = None
+    return figures
+
+
+def kind_of_funder(funder) -> str:
+    """The kind of collective a funder takes, set by its programme: an EU programme's
+    managing authority decides grants, banks and Bpifrance decide loans."""
+    if funder.funder_kind == funder.FunderKind.EU_PROGRAMME:
+        return Instrument.GRANT
+    return Instrument.LOAN
+
+
 class GroupingPolicy(models.Model):
-    campaign = models.OneToOneField(
+    """The rules for one kind of collective of a campaign: its grant collectives or its
+    lender bundles. Each kind has its own key, ladder and size, and its own funder."""
+
+    campaign = models.ForeignKey(
         "dossiers.Campaign",
         verbose_name=_("campagne"),
         on_delete=models.CASCADE,
-        related_name="grouping_policy",
+        related_name="grouping_policies",
+    )
+    kind = models.CharField(
+        _("nature des dossiers"),
+        max_length=10,
+        choices=Instrument.choices,
+        default=Instrument.LOAN,
+        db_default=Instrument.LOAN,
+    )
+    by_category = models.BooleanField(
+        _("regrouper aussi par catégorie de projet"),
+        default=False,
+        help_text=_(
+            "Un même type de projet (site, boutique en ligne, ERP…) par dossier : un même "
+            "prestataire ou un même produit bancaire sert tout le dossier."
+        ),
+    )
+    coincide = models.BooleanField(
+        _("faire coïncider avec les dossiers prêteurs"),
+        default=True,
+        help_text=_(
+            "Subventions : quand les membres d'un dossier prêteur forment aussi une opération "
+            "collective valable, la proposer avec les mêmes membres."
+        ),
+    )
+    guarantor = models.CharField(
+        _("garantie demandée"),
+        max_length=12,
+        choices=Guarantor.choices,
+        blank=True,
+        default="",
+    )
+    guarantee_share = models.DecimalField(
+        _("quotité garantie demandée (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     trade_level = models.CharField(
         _("clé : niveau d'activité"),
@@ -171,10 +245,13 @@ class GroupingPolicy(models.Model):
                 & models.Q(max_members__gte=models.F("min_members")),
                 name="grouping_policy_member_bounds",
             ),
+            models.UniqueConstraint(
+                fields=["campaign", "kind"], name="grouping_policy_one_per_campaign_and_kind"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Regroupement de {self.campaign.reference}"
+        return f"Regroupement ({self.get_kind_display()}) de {self.campaign.reference}"
 
     @property
     def ladder(self) -> list[tuple[str, str]]:
@@ -210,6 +287,14 @@ class GroupingPolicy(models.Model):
             and not self.campaign.funders.filter(pk=self.funder_id).exists()
         ):
             errors["funder"] = ["Ce financeur ne fait pas partie des financeurs de la campagne."]
+        elif self.funder_id and kind_of_funder(self.funder) != self.kind:
+            errors["funder"] = [
+                f"{self.funder.name} ne reçoit pas de "
+                f"{'subventions' if self.kind == Instrument.GRANT else 'prêts'} : choisissez "
+                "un financeur dont le programme correspond à la nature des dossiers."
+            ]
+        if self.kind == Instrument.GRANT and (self.guarantor or self.guarantee_share):
+            errors["guarantor"] = ["Une opération collective de subventions n'a pas de garantie."]
         if errors:
             raise ValidationError(errors)
 
@@ -217,7 +302,27 @@ class GroupingPolicy(models.Model):
         return lender_figures(self.funder, on)
 
     def to_engine_policy(self, on: date) -> Policy:
-        """The engine's policy for a run on ``on``. Raises MissingParameter, ValueError."""
+        """The engine's policy for a run on ``on``. Raises MissingParameter, ValueError.
+
+        The engine packs one amount per candidate, under the name "loan". For a grant
+        collective that amount is the grant line: its band is (0, cap], and the
+        operation's total minimum and maximum stand where a lender's would.
+        """
+        if self.kind == Instrument.GRANT:
+            grants = grant_figures(self.funder, on)
+            return Policy(
+                ladder=tuple((TradeLevel(t), TerritoryLevel(g)) for t, g in self.ladder),
+                min_members=self.min_members,
+                max_members=self.max_members,
+                target_members=self.target_members,
+                target_loan=cents(self.target_loan) if self.target_loan is not None else None,
+                lender_minimum=grants[P.OPERATION_MINIMUM] or 0,
+                lender_maximum=grants[P.OPERATION_MAXIMUM],
+                grant_cap=grants[P.GRANT_CAP],
+                loan_min=1,
+                loan_max=grants[P.GRANT_CAP],
+                line="grant",
+            )
         figures = self.lender_figures(on)
         return Policy(
             ladder=tuple((TradeLevel(t), TerritoryLevel(g)) for t, g in self.ladder),

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.models.funding_request import Instrument
 from grouping.engine import UnplacedCode
 
 UNPLACED_CHOICES = [
@@ -42,6 +43,14 @@ class GroupingRun(models.Model):
         blank=True,
         related_name="+",
         help_text=_("Vide : le système (commande, tâche planifiée)."),
+    )
+    # Which line the run grouped: grant collectives or lender bundles.
+    kind = models.CharField(
+        _("nature des dossiers"),
+        max_length=10,
+        choices=Instrument.choices,
+        default=Instrument.LOAN,
+        db_default=Instrument.LOAN,
     )
     dry_run = models.BooleanField(_("simulation"), default=False)
     on = models.DateField(_("date des paramètres"))

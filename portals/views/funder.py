@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dossiers import guards
 from dossiers.workflow import Conflict, WorkflowError
-from grouping.bundles import record_decision
+from grouping.decisions import record_decision
 from grouping.models import Bundle, BundleMember, BundleState
 from portals import presenters
 from portals.access import FUNDER, for_audience, visible_request
@@ -60,7 +60,14 @@ def decision(http_request, bundle: str, member_id: int):
     form = DecisionForm(
         http_request.POST or None,
         asked=member.asked,
-        initial={"amount": member.asked},
+        line=member.line,
+        initial={
+            "amount": member.asked,
+            "guarantor": found.guarantor,
+            "guarantee_share": found.guarantee_share,
+            "duration_months": member.request.loan_duration_months,
+            "deferral_months": member.request.loan_deferral_months,
+        },
     )
     refused = None
     if http_request.method == "POST" and form.is_valid():
@@ -73,6 +80,9 @@ def decision(http_request, bundle: str, member_id: int):
                 approved=approved,
                 amount=form.cleaned_data["amount"] if approved else None,
                 reason=form.cleaned_data["reason"].strip(),
+                decline_code="" if approved else form.cleaned_data["decline_code"],
+                grant_act_date=form.cleaned_data.get("grant_act_date") if approved else None,
+                loan_terms=form.loan_terms() if approved else None,
             )
         except Conflict as exc:
             messages.warning(http_request, exc.message)

@@ -21,6 +21,7 @@ from tests.grouping.builders import (
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/bundles/"
+TERMS = {"loan_terms": {"duration_months": 60, "rate": "4.20"}}
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def test_a_funder_reads_a_bundle_with_its_members(lender, sent):
     body = lender.get(f"{URL}{sent.reference}/").json()
 
     assert [m["request"] for m in body["members"]] == [m.request.reference for m in members(sent)]
-    assert body["members"][0]["asked"] == "22000.00"
+    assert body["members"][0]["asked"] == "12000.00"  # the loan line
     assert body["members"][0]["enterprise"]["siret"] == members(sent)[0].request.enterprise.siret
     assert [h["transition"] for h in body["history"]] == ["submit"]
 
@@ -100,12 +101,14 @@ def test_the_federation_sees_the_whole_history(lead, sent):
 def test_a_funder_approves_a_member_through_the_same_transition_as_the_portal(lender, sent):
     first, _ = members(sent)
 
-    response = lender.post(decision_url(sent, first), {"approved": True, "amount": "20000.00"})
+    response = lender.post(
+        decision_url(sent, first), {"approved": True, **TERMS, "amount": "10000.00"}
+    )
 
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["member"]["status"] == "approved"
-    assert body["member"]["decided_amount"] == "20000.00"
+    assert body["member"]["decided_amount"] == "10000.00"
     assert body["bundle"]["state"] == "submitted"
     request = FundingRequest.objects.get(pk=first.request_id)
     assert request.state == "approved"
@@ -115,10 +118,11 @@ def test_a_funder_approves_a_member_through_the_same_transition_as_the_portal(le
 
 def test_the_last_decision_decides_the_bundle(lender, sent):
     first, second = members(sent)
-    lender.post(decision_url(sent, first), {"approved": True})
+    lender.post(decision_url(sent, first), {"approved": True, **TERMS})
 
     body = lender.post(
-        decision_url(sent, second), {"approved": False, "reason": "Fonds propres trop faibles."}
+        decision_url(sent, second),
+        {"approved": False, "decline_code": "financials", "reason": "Fonds propres trop faibles."},
     ).json()
 
     assert body["bundle"]["state"] == "decided"
@@ -129,7 +133,9 @@ def test_the_last_decision_decides_the_bundle(lender, sent):
 def test_a_refused_decision_gives_the_guards_reasons(lender, sent):
     first, _ = members(sent)
 
-    response = lender.post(decision_url(sent, first), {"approved": False, "reason": ""})
+    response = lender.post(
+        decision_url(sent, first), {"approved": False, "decline_code": "financials", "reason": ""}
+    )
 
     assert response.status_code == 422
     error = response.json()["error"]
@@ -141,9 +147,9 @@ def test_a_refused_decision_gives_the_guards_reasons(lender, sent):
 
 def test_deciding_twice_is_a_conflict(lender, sent):
     first, _ = members(sent)
-    lender.post(decision_url(sent, first), {"approved": True})
+    lender.post(decision_url(sent, first), {"approved": True, **TERMS})
 
-    response = lender.post(decision_url(sent, first), {"approved": True})
+    response = lender.post(decision_url(sent, first), {"approved": True, **TERMS})
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
@@ -154,8 +160,8 @@ def test_a_retried_decision_with_its_key_is_replayed_not_a_conflict(lender, sent
     first, _ = members(sent)
     headers = {"Idempotency-Key": "decision-1"}
 
-    once = lender.post(decision_url(sent, first), {"approved": True}, headers=headers)
-    twice = lender.post(decision_url(sent, first), {"approved": True}, headers=headers)
+    once = lender.post(decision_url(sent, first), {"approved": True, **TERMS}, headers=headers)
+    twice = lender.post(decision_url(sent, first), {"approved": True, **TERMS}, headers=headers)
 
     assert once.status_code == twice.status_code == 200
     assert twice.json() == once.json()
@@ -164,7 +170,7 @@ def test_a_retried_decision_with_its_key_is_replayed_not_a_conflict(lender, sent
 def test_only_funders_decide(lead, sent):
     first, _ = members(sent)
 
-    response = lead.post(decision_url(sent, first), {"approved": True})
+    response = lead.post(decision_url(sent, first), {"approved": True, **TERMS})
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "funder_only"
@@ -176,12 +182,14 @@ def test_another_funder_gets_404_everywhere(sent):
 
     assert stranger.get(URL).json()["results"] == []
     assert stranger.get(f"{URL}{sent.reference}/").status_code == 404
-    assert stranger.post(decision_url(sent, first), {"approved": True}).status_code == 404
+    assert stranger.post(decision_url(sent, first), {"approved": True, **TERMS}).status_code == 404
     assert FundingRequest.objects.get(pk=first.request_id).state == "sent"
 
 
 def test_an_unknown_member_is_a_404(lender, sent):
-    response = lender.post(f"{URL}{sent.reference}/members/DEM-NONE/decision/", {"approved": True})
+    response = lender.post(
+        f"{URL}{sent.reference}/members/DEM-NONE/decision/", {"approved": True, **TERMS}
+    )
 
     assert response.status_code == 404
 
@@ -190,7 +198,7 @@ def test_a_read_only_funder_token_cannot_decide(sent):
     reader = caller(issue_token(organisation=sent.funder, name="Lecture", scopes=["read"]))
     first, _ = members(sent)
 
-    response = reader.post(decision_url(sent, first), {"approved": True})
+    response = reader.post(decision_url(sent, first), {"approved": True, **TERMS})
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "insufficient_scope"

@@ -44,7 +44,8 @@ def test_the_example_client_lists_downloads_and_decides(live_server, capsys, mon
     saved = tmp_path / "paquet.zip"
     assert client.main(["download", bundle.reference, "--to", str(saved)]) == 0
     assert saved.stat().st_size > 0 and "sha256" in capsys.readouterr().out
-    assert client.main(["decide", bundle.reference, member.request.reference, "--approve"]) == 0
+    decide = ["decide", bundle.reference, member.request.reference, "--approve"]
+    assert client.main([*decide, "--months", "60", "--rate", "4.2"]) == 0
     assert "approved" in capsys.readouterr().out
     assert FundingRequest.objects.get(pk=member.request_id).state == "approved"
     # A refusal is printed with its reasons, in the API's error shape.

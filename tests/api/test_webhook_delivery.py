@@ -8,9 +8,11 @@ import pytest
 from django.core import mail
 
 from dossiers.workflow import perform
-from grouping.bundles import mark_ready, record_decision, seal_bundle, submit_bundle
+from grouping.bundles import mark_ready, seal_bundle, submit_bundle
+from grouping.decisions import record_decision
 from tests.factories import make_request
 from tests.grouping.builders import (
+    LOAN_TERMS,
     analyst_of,
     bundle_of,
     campaign_with_policy,
@@ -212,7 +214,9 @@ def test_a_sent_bundle_and_each_decision_are_delivered_to_the_funder(
         submit_bundle(bundle, actor=officer)
     member = bundle.members.order_by("request_id").first()
     with django_capture_on_commit_callbacks(execute=True):
-        record_decision(bundle, member, actor=analyst_of(funder), approved=True)
+        record_decision(
+            bundle, member, actor=analyst_of(funder), approved=True, loan_terms=LOAN_TERMS
+        )
 
     events = [json.loads(r.body) for r in receiver.received]
     for got in receiver.received:
@@ -222,4 +226,4 @@ def test_a_sent_bundle_and_each_decision_are_delivered_to_the_funder(
     assert events[0]["data"]["bundle"]["member_count"] == 2
     assert events[1]["data"]["member"]["request"] == member.request.reference
     assert events[1]["data"]["member"]["decision"] == "approved"
-    assert events[1]["data"]["member"]["amount"] == "22000.00"
+    assert events[1]["data"]["member"]["amount"] == "12000.00"  # the loan line

@@ -10,11 +10,12 @@ from demo.collective import load_collective_files
 from dossiers import demo
 from dossiers.models import Enterprise, FundingRequest, RequestState, RequestTransition
 from dossiers.models.funding_request import CLOSED
+from dossiers.permissions import is_receiving_funder
 from exports.build import latest_build
-from grouping.models import Bundle, BundleMember
+from grouping.models import Bundle, BundleMember, UnplacedRequest
 
 pytestmark = pytest.mark.django_db
-SMES = 60  # enough for a few bundles, hence every state
+SMES = 150  # enough for coinciding collectives decided on both lines
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +61,8 @@ def test_decisions_were_made_by_the_receiving_funder_and_grouping_by_the_federat
     for log in RequestTransition.objects.select_related("actor", "request__campaign"):
         if log.transition in ("group", "send"):
             assert log.actor.organisation_id == log.request.campaign.federation_id
-        elif log.transition in ("approve", "decline"):
-            assert log.actor.organisation_id == log.request.sent_to_id
+        elif log.transition in ("approve", "decline"):  # by the funder of the last line
+            assert is_receiving_funder(log.request, log.actor)
         else:
             assert log.actor is not None
     for request in FundingRequest.objects.filter(state__in=["sent", *CLOSED]):
@@ -81,10 +82,26 @@ def test_grouped_sent_and_decided_requests_are_members_of_real_bundles(counts):
     assert counts["bundles"]["decided"]
     later = FundingRequest.objects.filter(state__in=["grouped", "sent", "approved", "declined"])
     for request in later:
-        member = BundleMember.objects.select_related("bundle").get(request=request)
-        expected = {"grouped": {"sealed", "ready"}, "sent": {"submitted"}}
-        assert member.bundle.state in expected.get(request.state, {"decided", "closed"})
-        assert request.history.filter(transition="group", note__contains=member.bundle.reference)
+        # Every financed line in a collective at least as far on as the request.
+        lines = {
+            m.line: m for m in BundleMember.objects.select_related("bundle").filter(request=request)
+        }
+        assert set(lines) == set(request.financed_lines)
+        expected = {"grouped": {"sealed", "ready", "submitted", "decided", "closed"}}
+        expected["sent"] = {"submitted", "decided", "closed"}
+        for member in lines.values():
+            assert member.bundle.state in expected.get(request.state, {"decided", "closed"})
+            assert request.history.filter(note__contains=member.bundle.reference).exists()
+
+
+def test_no_eligible_request_stays_unplaced_for_asking_no_loan(counts):
+    grant_only = FundingRequest.objects.filter(state="eligible", loan_amount=0, grant_amount__gt=0)
+    assert grant_only.exists()
+    for request in grant_only:
+        reasons = UnplacedRequest.objects.filter(request=request)
+        assert not reasons.filter(reason__startswith="Aucun prêt demandé").exists()
+    placed = BundleMember.objects.filter(request__in=grant_only, line="grant")
+    assert placed.exists()
 
 
 def test_bundles_past_sealing_have_their_documents_and_reach_their_funder(counts):

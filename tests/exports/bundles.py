@@ -37,7 +37,7 @@ def sealed_bundle(members: int = 3, *, loans: tuple[str, ...] = ()) -> SealedBun
     requests = []
     for index in range(members):
         loan = loans[index] if index < len(loans) else "12000"
-        requests.append(reviewed_request(campaign, officer=officer, loan=loan, grant="9000"))
+        requests.append(reviewed_request(campaign, officer=officer, loan=loan))
     DeMinimisAid.objects.create(
         declaration=requests[0].de_minimis,
         granting_body="Région Nouvelle-Aquitaine",

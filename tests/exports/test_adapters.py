@@ -71,22 +71,21 @@ def test_the_financing_plan_has_its_lines_and_balances_to_the_cent(world):
     plan = member.plan
 
     assert [(line.label, line.amount) for line in plan.uses] == [
-        ("Boutique en ligne", Decimal("42000.00"))
+        ("Boutique en ligne", Decimal("24000.00"))
     ]
     assert [(line.label, line.amount) for line in plan.sources] == [
-        ("Subvention FEDER", Decimal("9000.00")),
         ("Prêt bancaire", Decimal("12000.00")),
-        ("Apport", Decimal("21000.00")),
+        ("Apport", Decimal("12000.00")),
     ]
     assert (plan.total_cost, plan.grant, plan.loan, plan.own_funds) == (
-        Decimal("42000.00"),
-        Decimal("9000.00"),
+        Decimal("24000.00"),
+        Decimal("0.00"),
         Decimal("12000.00"),
-        Decimal("21000.00"),
+        Decimal("12000.00"),
     )
     assert plan.total_uses == plan.total_sources
     [quote] = member.quotes
-    assert (quote.supplier, quote.amount_excl_vat) == ("Atelier Web Creusois", Decimal("42000.00"))
+    assert (quote.supplier, quote.amount_excl_vat) == ("Atelier Web Creusois", Decimal("24000.00"))
 
 
 def test_the_totals_are_the_bundles(world):

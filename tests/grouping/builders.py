@@ -18,6 +18,7 @@ from dossiers.models import (
 )
 from dossiers.plan import PlanLine, set_financing_plan
 from dossiers.workflow import perform
+from grouping.decisions import LoanTerms
 from grouping.models import Bundle, GroupingPolicy
 from grouping.runs import run_grouping
 from tests.factories import CampaignFactory, EnterpriseFactory, UserFactory, add_document
@@ -63,7 +64,7 @@ def eligible_request(
     naf: str = "10.71C",
     departement: str = "23",
     loan: str = "12000",
-    grant: str = "8000",
+    grant: str = "0",
     own: str = "4000",
     nafa: str = "",
 ) -> FundingRequest:
@@ -86,9 +87,11 @@ def eligible_request(
     )
 
 
-def complete_request(campaign, *, loan: str = "12000", grant: str = "10000"):
+def complete_request(campaign, *, loan: str = "12000", grant: str = "0"):
     """A draft with everything submission needs (``tests.factories.make_request``'s
-    content, with a reference that fits the column on every database)."""
+    content, with a reference that fits the column on every database). Loan only by
+    default: a grant line would wait for its own grant collective, and the request stay
+    eligible while its lender bundle goes on."""
     enterprise = EnterpriseFactory()
     applicant = UserFactory()
     enterprise.representatives.add(applicant)
@@ -105,15 +108,16 @@ def complete_request(campaign, *, loan: str = "12000", grant: str = "10000"):
     )
     loan_amount, grant_amount = Decimal(loan), Decimal(grant)
     cost = (loan_amount + grant_amount) * 2
+    sources = [
+        PlanLine("grant", "Subvention FEDER", grant_amount),
+        PlanLine("loan", "Prêt bancaire", loan_amount),
+        PlanLine("own_funds", "Apport", cost - loan_amount - grant_amount),
+    ]
     set_financing_plan(
         request,
         actor=None,
         uses=[PlanLine("intangible", "Boutique en ligne", cost)],
-        sources=[
-            PlanLine("grant", "Subvention FEDER", grant_amount),
-            PlanLine("loan", "Prêt bancaire", loan_amount),
-            PlanLine("own_funds", "Apport", cost - loan_amount - grant_amount),
-        ],
+        sources=[line for line in sources if line.amount > 0],
     )
     DeMinimisDeclaration.objects.create(
         request=request, declared_by="Claire Martin", declared_on=date.today(), no_aid_received=True
@@ -130,7 +134,7 @@ def complete_request(campaign, *, loan: str = "12000", grant: str = "10000"):
     return request
 
 
-def reviewed_request(campaign, *, officer, loan: str = "12000", grant: str = "10000"):
+def reviewed_request(campaign, *, officer, loan: str = "12000", grant: str = "0"):
     """A complete request made eligible by the workflow (submitted, reviewed)."""
     request = complete_request(campaign, loan=loan, grant=grant)
     perform(request, "submit", actor=request.created_by)
@@ -146,3 +150,7 @@ def bundle_of(campaign, *requests_, actor=None) -> Bundle:
     ).distinct()
     assert bundles.count() == 1, list(bundles)
     return bundles.get()
+
+
+# What a lender decides with an approved loan, in the tests that do not look at the terms.
+LOAN_TERMS = LoanTerms(duration_months=60, rate=Decimal("4.20"))

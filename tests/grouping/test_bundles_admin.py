@@ -26,7 +26,10 @@ def campaign():
 def test_a_policy_action_simulates_the_grouping(admin_client, campaign):
     response = admin_client.post(
         reverse("admin:grouping_groupingpolicy_changelist"),
-        {"action": "simulate", "_selected_action": [campaign.grouping_policy.pk]},
+        {
+            "action": "simulate",
+            "_selected_action": [campaign.grouping_policies.get(kind="loan").pk],
+        },
         follow=True,
     )
 
@@ -59,10 +62,11 @@ def test_the_bundle_page_shows_members_and_history(admin_client, campaign):
 
 
 def test_rules_edited_in_the_administration_record_who_changed_them(admin_client, campaign):
-    policy = campaign.grouping_policy
+    policy = campaign.grouping_policies.get(kind="loan")
     url = reverse("admin:grouping_groupingpolicy_change", args=[policy.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
     data.update(max_members="8", widening="[]", target_members="", target_loan="")
 
     response = admin_client.post(url, data)

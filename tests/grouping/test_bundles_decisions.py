@@ -5,10 +5,12 @@ from decimal import Decimal
 import pytest
 
 from dossiers.workflow import Conflict, Forbidden, Refused
-from grouping.bundles import close_bundle, mark_ready, record_decision, seal_bundle, submit_bundle
+from grouping.bundles import close_bundle, mark_ready, seal_bundle, submit_bundle
+from grouping.decisions import record_decision
 from grouping.models import Bundle, BundleTransition
 from tests.factories import FunderFactory
 from tests.grouping.builders import (
+    LOAN_TERMS,
     analyst_of,
     bundle_of,
     campaign_with_policy,
@@ -49,17 +51,19 @@ def members(bundle):
 def test_approving_every_member_in_full_approves_the_bundle(submitted, analyst):
     first, second = members(submitted)
 
-    record_decision(submitted, first, actor=analyst, approved=True)
-    decided = record_decision(submitted, second, actor=analyst, approved=True)
+    record_decision(submitted, first, actor=analyst, approved=True, loan_terms=LOAN_TERMS)
+    decided = record_decision(
+        submitted, second, actor=analyst, approved=True, loan_terms=LOAN_TERMS
+    )
 
     assert decided.status == "approved"
-    assert decided.decided_amount == Decimal("22000.00")  # what it asked: loan and grant
+    assert decided.decided_amount == Decimal("12000.00")  # what it asked: loan and grant
     assert decided.decided_by == analyst
     assert decided.request.state == "approved"
-    assert decided.request.approved_amount == Decimal("22000.00")
+    assert decided.request.approved_amount == Decimal("12000.00")
     bundle = Bundle.objects.get(pk=submitted.pk)
     assert (bundle.state, bundle.outcome) == ("decided", "approved")
-    assert bundle.approved_total == Decimal("44000.00")
+    assert bundle.approved_total == Decimal("24000.00")
     log = BundleTransition.objects.filter(bundle=bundle).last()
     assert (log.transition, log.actor, log.to_state) == ("decide", analyst, "decided")
 
@@ -67,9 +71,14 @@ def test_approving_every_member_in_full_approves_the_bundle(submitted, analyst):
 def test_one_member_declined_partially_approves_the_bundle(submitted, analyst):
     first, second = members(submitted)
 
-    record_decision(submitted, first, actor=analyst, approved=True)
+    record_decision(submitted, first, actor=analyst, approved=True, loan_terms=LOAN_TERMS)
     refused = record_decision(
-        submitted, second, actor=analyst, approved=False, reason="Fonds propres insuffisants."
+        submitted,
+        second,
+        actor=analyst,
+        approved=False,
+        decline_code="financials",
+        reason="Fonds propres insuffisants.",
     )
 
     assert refused.status == "declined"
@@ -77,21 +86,35 @@ def test_one_member_declined_partially_approves_the_bundle(submitted, analyst):
     assert refused.request.decision_reason == "Fonds propres insuffisants."
     bundle = Bundle.objects.get(pk=submitted.pk)
     assert bundle.outcome == "partially_approved"
-    assert bundle.approved_total == Decimal("22000.00")
+    assert bundle.approved_total == Decimal("12000.00")
 
 
 def test_a_member_approved_for_less_partially_approves_the_bundle(submitted, analyst):
     first, second = members(submitted)
 
-    record_decision(submitted, first, actor=analyst, approved=True)
-    record_decision(submitted, second, actor=analyst, approved=True, amount=Decimal("15000"))
+    record_decision(submitted, first, actor=analyst, approved=True, loan_terms=LOAN_TERMS)
+    record_decision(
+        submitted,
+        second,
+        actor=analyst,
+        approved=True,
+        loan_terms=LOAN_TERMS,
+        amount=Decimal("10000"),
+    )
 
     assert Bundle.objects.get(pk=submitted.pk).outcome == "partially_approved"
 
 
 def test_every_member_declined_declines_the_bundle(submitted, analyst):
     for member in members(submitted):
-        record_decision(submitted, member, actor=analyst, approved=False, reason="Hors cible.")
+        record_decision(
+            submitted,
+            member,
+            actor=analyst,
+            approved=False,
+            decline_code="financials",
+            reason="Hors cible.",
+        )
 
     bundle = Bundle.objects.get(pk=submitted.pk)
     assert (bundle.state, bundle.outcome, bundle.approved_total) == (
@@ -102,7 +125,9 @@ def test_every_member_declined_declines_the_bundle(submitted, analyst):
 
 
 def test_the_bundle_waits_for_its_last_member(submitted, analyst):
-    record_decision(submitted, members(submitted)[0], actor=analyst, approved=True)
+    record_decision(
+        submitted, members(submitted)[0], actor=analyst, approved=True, loan_terms=LOAN_TERMS
+    )
 
     bundle = Bundle.objects.get(pk=submitted.pk)
     assert (bundle.state, bundle.outcome) == ("submitted", "")
@@ -110,7 +135,13 @@ def test_the_bundle_waits_for_its_last_member(submitted, analyst):
 
 def test_a_decline_needs_a_reason(submitted, analyst):
     with pytest.raises(Refused) as refused:
-        record_decision(submitted, members(submitted)[0], actor=analyst, approved=False)
+        record_decision(
+            submitted,
+            members(submitted)[0],
+            actor=analyst,
+            approved=False,
+            decline_code="financials",
+        )
 
     assert refused.value.problems == ["Un motif est obligatoire pour un refus."]
 
@@ -118,33 +149,45 @@ def test_a_decline_needs_a_reason(submitted, analyst):
 def test_it_refuses_more_than_the_member_asked(submitted, analyst):
     with pytest.raises(Refused) as refused:
         record_decision(
-            submitted, members(submitted)[0], actor=analyst, approved=True, amount=Decimal(30000)
+            submitted,
+            members(submitted)[0],
+            actor=analyst,
+            approved=True,
+            loan_terms=LOAN_TERMS,
+            amount=Decimal(30000),
         )
 
-    assert "supérieur au montant demandé 22\u202f000,00\u00a0€" in refused.value.problems[0]
+    assert "supérieur au montant demandé 12\u202f000,00\u00a0€" in refused.value.problems[0]
 
 
 def test_only_the_bundles_funder_decides(submitted, officer):
     member = members(submitted)[0]
     with pytest.raises(Forbidden):
-        record_decision(submitted, member, actor=officer, approved=True)
+        record_decision(submitted, member, actor=officer, approved=True, loan_terms=LOAN_TERMS)
     with pytest.raises(Forbidden):
         record_decision(submitted, member, actor=analyst_of(FunderFactory()), approved=True)
 
 
 def test_a_member_is_decided_once(submitted, analyst):
     member = members(submitted)[0]
-    record_decision(submitted, member, actor=analyst, approved=True)
+    record_decision(submitted, member, actor=analyst, approved=True, loan_terms=LOAN_TERMS)
 
     with pytest.raises(Conflict) as conflict:
-        record_decision(submitted, member, actor=analyst, approved=False, reason="Erreur.")
+        record_decision(
+            submitted,
+            member,
+            actor=analyst,
+            approved=False,
+            decline_code="financials",
+            reason="Erreur.",
+        )
 
     assert "déjà enregistrée : « Accordé »" in conflict.value.message
 
 
 def test_closing_a_decided_bundle_releases_its_members(submitted, analyst, officer):
     for member in members(submitted):
-        record_decision(submitted, member, actor=analyst, approved=True)
+        record_decision(submitted, member, actor=analyst, approved=True, loan_terms=LOAN_TERMS)
 
     closed = close_bundle(submitted, actor=officer)
 

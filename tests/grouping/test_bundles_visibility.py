@@ -60,7 +60,7 @@ def test_the_funder_sees_a_bundle_once_it_is_sent(bundle):
 
 def test_another_funder_never_sees_it(bundle, campaign):
     move_to(bundle, "submitted")
-    other = campaign_with_policy().grouping_policy.funder
+    other = campaign_with_policy().grouping_policies.get(kind="loan").funder
 
     assert visible(analyst_of(other)) == []
 

@@ -44,7 +44,7 @@ def test_it_prints_the_bundles_and_the_requests_left_out(campaign):
         "Dossiers proposés :",
         f"  {bundle.reference}  Boulangerie et boulangerie-pâtisserie (NAF 10.71C), Creuse (23)",
         "      étape 1 (sous-classe NAF × département) · 2 membres · "
-        f"prêts 24{NNBSP}000,00{NBSP}€ · subventions 16{NNBSP}000,00{NBSP}€",
+        f"prêts 24{NNBSP}000,00{NBSP}€ · subventions 0,00{NBSP}€",
         f"      {first.reference}, {second.reference}",
         "",
         "Demandes sans dossier :",
@@ -86,7 +86,7 @@ def test_json_gives_the_same_as_one_document(campaign):
             "members": 2,
             "requests": [r.reference for r in campaign.pair],
             "loan_total": "24000.00",
-            "grant_total": "16000.00",
+            "grant_total": "0.00",
         }
     ]
     [unplaced] = document["unplaced"]

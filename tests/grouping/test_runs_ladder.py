@@ -37,14 +37,14 @@ def test_it_bundles_requests_sharing_the_declared_key(campaign, creuse_pair):
     )
     assert bundle.member_count == 2
     assert bundle.loan_total == Decimal("24000.00")
-    assert bundle.grant_total == Decimal("16000.00")
+    assert bundle.grant_total == Decimal("0.00")  # a lender bundle carries loans only
     assert bundle.own_funds_total == Decimal("8000.00")
-    assert bundle.cost_total == Decimal("48000.00")
-    assert bundle.funder == campaign.grouping_policy.funder
+    assert bundle.cost_total == Decimal("32000.00")
+    assert bundle.funder == campaign.grouping_policies.get(kind="loan").funder
     members = BundleMember.objects.filter(bundle=bundle, active=True)
     assert {m.request_id for m in members} == {r.pk for r in creuse_pair}
     assert {(m.loan, m.grant, m.status) for m in members} == {
-        (Decimal("12000.00"), Decimal("8000.00"), "active")
+        (Decimal("12000.00"), Decimal("0.00"), "active")
     }
 
 
@@ -70,18 +70,18 @@ def test_it_places_leftovers_at_region_level(campaign, creuse_pair):
 def test_it_explains_every_request_it_leaves_out(campaign, creuse_pair):
     lonely = eligible_request(campaign, naf="47.91A", departement="23")
     too_big = eligible_request(campaign, loan="60000")
-    over_cap = eligible_request(campaign, grant="12000")
+    grant_only = eligible_request(campaign, loan="0", grant="8000")  # not a loan line
 
     result = run_grouping(campaign, actor=None)
 
     reasons = {u.request_id: u for u in UnplacedRequest.objects.filter(run=result.run)}
-    assert set(reasons) == {lonely.pk, too_big.pk, over_cap.pk}
+    assert set(reasons) == {lonely.pk, too_big.pk}
+    assert grant_only.pk not in set(BundleMember.objects.values_list("request_id", flat=True))
     assert reasons[lonely.pk].code == "too_few_members"
     assert "Vente à distance sur catalogue général (NAF 47.91A)" in reasons[lonely.pk].reason
     assert "région Nouvelle-Aquitaine" in reasons[lonely.pk].reason
     assert reasons[too_big.pk].code == "loan_out_of_band"
     assert "hors de la fourchette" in reasons[too_big.pk].reason
-    assert reasons[over_cap.pk].code == "grant_above_cap"
     assert [u.request_id for u in result.unplaced] == sorted(reasons)
 
 
@@ -106,7 +106,7 @@ def test_the_run_records_who_what_and_how_many(campaign, creuse_pair):
     assert set(run.timings) == {"read", "group", "write"}
     assert run.policy["ladder"] == [["subclass", "departement"], ["subclass", "region"]]
     assert run.policy["lender_minimum"] == 2_000_000  # cents, from the parameter table
-    assert run.policy["funder"]["id"] == campaign.grouping_policy.funder_id
+    assert run.policy["funder"]["id"] == campaign.grouping_policies.get(kind="loan").funder_id
 
 
 def test_a_dry_run_writes_no_bundle_but_shows_them(campaign, creuse_pair):

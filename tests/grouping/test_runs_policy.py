@@ -27,7 +27,7 @@ def campaign():
 
 @pytest.fixture
 def policy(campaign):
-    return campaign.grouping_policy
+    return campaign.grouping_policies.get(kind="loan")
 
 
 def errors_of(policy) -> dict[str, list[str]]:
@@ -102,7 +102,7 @@ def test_a_campaign_without_rules_cannot_be_grouped():
         run_grouping(campaign, actor=None)
 
     assert refused.value.problems == [
-        f"La campagne {campaign.reference} n'a pas de règles de regroupement : "
+        f"La campagne {campaign.reference} n'a pas de règles de regroupement des prêts : "
         "la fédération doit les saisir."
     ]
     assert not GroupingRun.objects.exists()
@@ -122,7 +122,7 @@ def test_only_the_campaigns_federation_runs_its_grouping(campaign):
     with pytest.raises(Forbidden):
         run_grouping(campaign, actor=officer_of(CampaignFactory()))
     with pytest.raises(Forbidden):
-        run_grouping(campaign, actor=analyst_of(campaign.grouping_policy.funder))
+        run_grouping(campaign, actor=analyst_of(campaign.grouping_policies.get(kind="loan").funder))
 
 
 def test_policies_are_one_per_campaign(policy):

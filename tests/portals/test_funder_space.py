@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from grouping.bundles import record_decision
+from grouping.decisions import record_decision
 from grouping.models import Bundle
 from tests.factories import UserFactory
+from tests.grouping.builders import LOAN_TERMS
 from tests.portals.conftest import submitted_bundle
 from tests.portals.pages import text
 
@@ -69,20 +70,38 @@ def test_the_bundle_page_offers_the_package_and_a_decision_per_member(client, se
 def test_approving_then_declining_decides_the_bundle(client, sent, funder, world):
     first, second = members(sent)
 
-    response = decide(client, sent, first, decision="approve", amount="15 000", reason="")
+    response = decide(
+        client,
+        sent,
+        first,
+        decision="approve",
+        amount="10 000",
+        duration_months="60",
+        rate="4.5",
+        guarantor="bpifrance",
+        guarantee_share="80",
+        reason="",
+    )
     assert response.status_code == 302
     assert f"{first.request.reference} : financement accordé." in text(client.get(response.url))
     first.refresh_from_db()
-    assert (first.status, first.decided_amount) == ("approved", Decimal("15000.00"))
+    assert (first.status, first.decided_amount) == ("approved", Decimal("10000.00"))
+    assert (first.loan_duration_months, first.guarantor) == (60, "bpifrance")
+    assert first.guaranteed_amount == Decimal("8000.00")  # 80 % of 10 000
 
     response = decide(
-        client, sent, second, decision="decline", reason="Fonds propres trop faibles."
+        client,
+        sent,
+        second,
+        decision="decline",
+        decline_code="financials",
+        reason="Fonds propres trop faibles.",
     )
     assert response.status_code == 302
     sent.refresh_from_db()
     assert (sent.state, sent.outcome) == ("decided", "partially_approved")
     page = text(client.get(response.url))
-    assert "Partiellement accordé" in page and "15\u00a0000,00\u00a0€ accordés au total" in page
+    assert "Partiellement accordé" in page and "10\u00a0000,00\u00a0€ accordés au total" in page
     assert "Fonds propres trop faibles." in page
     assert "Toutes les décisions sont prises" in page
 
@@ -112,7 +131,9 @@ def test_more_than_asked_is_refused_with_the_services_reason(client, sent, funde
 
 def test_a_decided_member_cannot_be_decided_again(client, sent, funder):
     first = members(sent)[0]
-    record_decision(sent, first, actor=funder, approved=False, reason="Non.")
+    record_decision(
+        sent, first, actor=funder, approved=False, decline_code="financials", reason="Non."
+    )
 
     assert "ne peut plus être modifiée" in text(
         client.get(reverse("portals:funder_decision", args=[sent.reference, first.pk]))
@@ -138,16 +159,18 @@ def test_the_sme_reads_the_collective_file_and_the_outcome_on_its_request(client
     analyst = world.users["funder"]
     analyst.first_name, analyst.last_name = "Jeanne", "Roux"
     analyst.save()
-    record_decision(sent, first, actor=analyst, approved=True, amount=Decimal("15000"))
+    record_decision(
+        sent, first, actor=analyst, approved=True, loan_terms=LOAN_TERMS, amount=Decimal("10000")
+    )
     client.force_login(world.users["sme_owner"])
 
     page = text(client.get(reverse("portals:request_detail", args=[first.request.reference])))
 
     assert f"{sent.reference} — {sent.key_description}" in page
     assert sent.funder.name in page
-    assert "Financement accordé : 15\u00a0000,00\u00a0€" in page
+    assert "Financement accordé : 10\u00a0000,00\u00a0€" in page
     assert f"par Jeanne Roux ({sent.funder.name})" in page
-    assert "Dossier collectif transmis au financeur" in page
+    assert "Toutes ses lignes sont transmises aux financeurs" in page
     assert reverse("portals:bundle", args=[sent.reference]) not in page  # no link for the SME
 
 
