@@ -35,7 +35,9 @@ def _run_action(dry_run: bool, label: str):
         done, refused = [], []
         for policy in queryset.select_related("campaign"):
             try:
-                result = run_grouping(policy.campaign, actor=request.user, dry_run=dry_run)
+                result = run_grouping(
+                    policy.campaign, actor=request.user, kind=policy.kind, dry_run=dry_run
+                )
             except WorkflowError as error:
                 refused.append(_refusal(policy.campaign.reference, error))
                 continue

@@ -66,7 +66,8 @@ class LineState:
     def describe(self) -> str:
         """``"Subvention : transmise à FEDER Occitanie"``, in plain words."""
         member, bundle = self.member, self.bundle
-        if member is None or bundle is None:
+        # A draft is a proposal the SME does not see: the line still waits.
+        if member is None or bundle is None or self.stage == Stage.WAITING:
             return f"{self.label} : en attente de regroupement"
         if member.status == M.APPROVED:
             cut = "" if member.decided_amount == member.asked else f" sur {euros(member.asked)}"
@@ -77,9 +78,7 @@ class LineState:
         if self.stage == Stage.SENT:
             when = f" le {bundle.submitted_at:%d/%m/%Y}" if bundle.submitted_at else ""
             return f"{self.label} : transmise à {bundle.funder.name}{when}"
-        if self.stage == Stage.GROUPED:
-            return f"{self.label} : dans le dossier collectif {bundle.reference}"
-        return f"{self.label} : proposée dans le dossier {bundle.reference}"
+        return f"{self.label} : dans le dossier collectif {bundle.reference}"
 
 
 def _since_reopened(request: FundingRequest):

@@ -157,6 +157,26 @@ def kinds_with_rules(campaign: Campaign) -> list[str]:
     return [kind for kind in (Instrument.LOAN, Instrument.GRANT) if kind in kinds]
 
 
+def group_campaign(
+    campaign: Campaign, *, actor, dry_run: bool = False, on: date | None = None
+) -> list[RunResult]:
+    """Group every kind of line the campaign has rules for: its loan lines into lender
+    bundles, then its grant lines into grant collectives (which may coincide with the lender
+    bundles just proposed). Each kind is its own run, whole or not at all."""
+    kinds = kinds_with_rules(campaign)
+    if not kinds:
+        raise Refused(
+            "Regroupement impossible :",
+            [
+                f"La campagne {campaign.reference} n'a pas de règles de regroupement : "
+                "la fédération doit les saisir."
+            ],
+        )
+    return [
+        run_grouping(campaign, actor=actor, kind=kind, dry_run=dry_run, on=on) for kind in kinds
+    ]
+
+
 def run_grouping(
     campaign: Campaign,
     *,

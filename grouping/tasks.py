@@ -3,27 +3,30 @@ grouping.notifications (STYLE rule 5)."""
 
 from dossiers.workflow import WorkflowError
 from grouping.notifications import notify_bundle_transition
-from grouping.runs import run_grouping
+from grouping.runs import group_campaign
 from workers.jobs import JobError, job_task
 from workers.models import Job
 
 
 @job_task(Job.Kind.RUN_GROUPING)
 def run_campaign_grouping(job: Job, report) -> dict:
-    """Group the eligible requests of the job's campaign, on behalf of who asked."""
+    """Group the eligible lines of the job's campaign (loans, then grants), on behalf of
+    who asked."""
     report(0, 1)
     try:
-        result = run_grouping(job.target, actor=job.created_by)
+        results = group_campaign(job.target, actor=job.created_by)
     except WorkflowError as refused:
         # Refused, forbidden, overtaken by another writer: the person who asked reads why.
         raise JobError(" ".join([refused.message, *refused.problems])) from refused
     report(1, 1)
     # Counts, not the references: a million-request run proposes 170 000 bundles, and the
-    # result is what every progress poll returns. The run row leads to the rest.
+    # result is what every progress poll returns. The run rows lead to the rest.
     return {
-        "run": result.run.pk,
-        "bundles": len(result.references),
-        "unplaced": len(result.unplaced),
+        "run": results[0].run.pk,
+        "runs": {result.run.kind: result.run.pk for result in results},
+        "bundles": sum(len(result.references) for result in results),
+        "unplaced": sum(len(result.unplaced) for result in results),
+        "coinciding": sum(result.twins for result in results),
     }
 
 

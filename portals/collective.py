@@ -7,14 +7,18 @@ acting: a button is never offered for an action the service would refuse silentl
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import FundingRequest
+from dossiers.formatting import euros
+from dossiers.models import FundingRequest, RequestState
 from exports.build import latest_build
 from exports.models import DocumentBuild
 from grouping import guards, permissions
+from grouping.lines import LineState, Stage, line_states
 from grouping.models import Bundle, BundleMember, BundleState
 from grouping.models.bundle import DISSOLVABLE
 from portals.presenters import TimelineEntry, person
@@ -154,3 +158,61 @@ def memberships(funding_request: FundingRequest, user) -> list[Membership]:
         .order_by("-bundle__created_at")
     )
     return [Membership(member=row, bundle=row.bundle) for row in rows]
+
+
+# A request whose lines are on their way: eligible, in collectives, sent or decided.
+LINE_STATES = (
+    RequestState.ELIGIBLE,
+    RequestState.GROUPED,
+    RequestState.SENT,
+    RequestState.APPROVED,
+    RequestState.DECLINED,
+)
+
+
+@dataclass(frozen=True)
+class FinancingSummary:
+    """The plan as decided, line by line, for the request pages."""
+
+    lines: list[LineState]
+    asked: Decimal
+    granted: Decimal
+    decided: bool
+    gap: Decimal  # what the project still lacks once every line is decided
+    next_step: str
+
+
+def financing_summary(funding_request: FundingRequest) -> FinancingSummary | None:
+    """Each financed line's progress in plain words, and once decided, what is granted,
+    what is left to fund and what to do next. None for a request with no financed line
+    or not yet eligible (nothing to follow)."""
+    if not funding_request.financed_lines or funding_request.state not in LINE_STATES:
+        return None
+    lines = line_states(funding_request)
+    asked = sum((state.asked for state in lines), Decimal("0.00"))
+    granted = sum(
+        (
+            state.member.decided_amount
+            for state in lines
+            if state.member is not None and state.member.status == M.APPROVED
+        ),
+        Decimal("0.00"),
+    )
+    decided = all(state.stage == Stage.DECIDED for state in lines)
+    gap = asked - granted if decided else Decimal("0.00")
+    if not decided:
+        waiting = [state.label for state in lines if state.stage != Stage.DECIDED]
+        next_step = gettext_now("En attente : %(lines)s. Vous serez prévenu à chaque décision.") % {
+            "lines": ", ".join(waiting)
+        }
+    elif gap > 0:
+        next_step = gettext_now(
+            "Il manque %(gap)s pour financer le projet : augmentez vos fonds propres, "
+            "sollicitez une autre aide ou réduisez le projet, avec l'aide de votre fédération."
+        ) % {"gap": euros(gap)}
+    else:
+        next_step = gettext_now(
+            "Votre plan est financé : signez la convention de subvention et l'offre de prêt "
+            "que chaque financeur vous adressera, puis lancez le projet."
+        )
+    return FinancingSummary(lines, asked, granted, decided, gap, next_step)

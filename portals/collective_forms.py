@@ -88,24 +88,81 @@ class PolicyForm(forms.Form):
         help_text=_("Ses minimum et maximum par dossier sont lus dans la table des paramètres."),
     )
 
+    by_category = forms.BooleanField(
+        label=_("Regrouper aussi par catégorie de projet"),
+        required=False,
+        help_text=_(
+            "Un même type de projet (site, boutique en ligne, ERP…) par dossier : un même "
+            "prestataire ou un même produit bancaire sert tout le dossier."
+        ),
+    )
+    coincide = forms.BooleanField(
+        label=_("Faire coïncider avec les dossiers prêteurs"),
+        required=False,
+        help_text=_(
+            "Quand les membres d'un dossier prêteur forment aussi une opération collective "
+            "valable, la proposer avec les mêmes membres : une seule liste, deux demandes."
+        ),
+    )
+    guarantor = forms.ChoiceField(
+        label=_("Garantie demandée"), required=False, choices=Guarantor.choices
+    )
+    guarantee_share = forms.DecimalField(
+        label=_("Quotité garantie demandée (%)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+    )
+
     # The rules' version the person edited (empty: there were none): see save_policy.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    KIND_FIELDS = {
+        Instrument.GRANT: ("coincide",),
+        Instrument.LOAN: ("guarantor", "guarantee_share"),
+    }
 
-    def __init__(self, *args, campaign, policy: GroupingPolicy | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        campaign,
+        policy: GroupingPolicy | None = None,
+        kind: str = Instrument.LOAN,
+        **kwargs,
+    ):
         if "initial" not in kwargs:
             # No rules yet: start from the model's defaults and a usual ladder, not from
             # the first choice of each list ("all trades × all France", which is refused).
             shown = policy or GroupingPolicy(
-                campaign=campaign, widening=[list(step) for step in USUAL_WIDENING]
+                campaign=campaign, kind=kind, widening=[list(step) for step in USUAL_WIDENING]
             )
             kwargs["initial"] = self.initial_from(shown)
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.policy = policy
-        self.fields["funder"].queryset = campaign.funders.order_by("name")
+        self.kind = kind
+        takes = "eu_programme"
+        funders = campaign.funders.order_by("name")
+        self.fields["funder"].queryset = (
+            funders.filter(funder_kind=takes)
+            if kind == Instrument.GRANT
+            else funders.exclude(funder_kind=takes)
+        )
         self.fields["target_loan"].help_text = _(
             "Petit montant : beaucoup de petits dossiers ; grand : peu de gros dossiers."
         )
+        if kind == Instrument.GRANT:
+            self.fields["funder"].label = _("Autorité de gestion (subventions)")
+            self.fields["funder"].help_text = _(
+                "Son plafond par entreprise et les bornes de l'opération collective sont lus "
+                "dans la table des paramètres."
+            )
+            self.fields["target_loan"].label = _("Taille visée (total des subventions, €)")
+        for other, names in self.KIND_FIELDS.items():
+            if other != kind:
+                for name in names:
+                    del self.fields[name]
         for step in range(1, WIDENING_STEPS + 1):
             self.fields[f"step{step}_trade"] = forms.ChoiceField(
                 label=_("Étape %(n)s — activité") % {"n": step + 1},
@@ -128,6 +185,10 @@ class PolicyForm(forms.Form):
             "target_members": policy.target_members,
             "target_loan": policy.target_loan,
             "funder": policy.funder_id,
+            "by_category": policy.by_category,
+            "coincide": policy.coincide,
+            "guarantor": policy.guarantor,
+            "guarantee_share": policy.guarantee_share,
             "version": policy.version if policy.pk else None,
         }
         widening = policy.widening if isinstance(policy.widening, list) else []
@@ -155,12 +216,15 @@ class PolicyForm(forms.Form):
                 widening.append([trade, territory])
         if self.errors:
             return data
-        policy = self.policy or GroupingPolicy(campaign=self.campaign)
+        policy = self.policy or GroupingPolicy(campaign=self.campaign, kind=self.kind)
         for name in (
             "trade_level", "territory_level", "min_members", "max_members",
-            "target_members", "target_loan", "funder",
+            "target_members", "target_loan", "funder", "by_category",
+            *self.KIND_FIELDS[self.kind],
         ):  # fmt: skip
             setattr(policy, name, data.get(name))
+        if self.kind == Instrument.LOAN and not policy.guarantor:
+            policy.guarantor = ""
         policy.widening = widening
         try:
             policy.full_clean()

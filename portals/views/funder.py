@@ -18,7 +18,7 @@ from grouping.decisions import record_decision
 from grouping.models import Bundle, BundleMember, BundleState
 from portals import presenters
 from portals.access import FUNDER, for_audience, visible_request
-from portals.collective import memberships
+from portals.collective import financing_summary, memberships
 from portals.collective_forms import DecisionForm, InboxFilterForm
 from portals.views.bundles import bundle_context, visible_bundle
 
@@ -124,5 +124,6 @@ def request_page(http_request, reference: str):
             "warnings": guards.plan_warnings(funding_request, timezone.localdate()),
             "timeline": presenters.timeline(funding_request),
             "memberships": memberships(funding_request, http_request.user),
+            "financing": financing_summary(funding_request),
         },
     )

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dossiers.models import Campaign, FundingRequest, MissingParameter, SchemeParameter
+from dossiers.models import Campaign, FundingRequest, Instrument, MissingParameter, SchemeParameter
 from dossiers.workflow import Conflict, WorkflowError
 from grouping.models import Bundle, BundleState, GroupingPolicy, GroupingRun
-from grouping.models.policy import lender_figures
+from grouping.models.bundle import KIND_LABELS
+from grouping.models.policy import grant_figures, lender_figures
 from grouping.models.run import UNPLACED_CHOICES
 from grouping.runs import run_grouping
 from portals.access import FEDERATION, STAFF, for_audience
@@ -42,8 +43,16 @@ def _campaign(user, reference: str) -> Campaign:
     )
 
 
-def _policy(campaign: Campaign) -> GroupingPolicy | None:
-    return GroupingPolicy.objects.select_related("funder").filter(campaign=campaign).first()
+def _kind(http_request) -> str:
+    """Which collectives the screen shows: lender bundles (default) or grant collectives."""
+    asked = http_request.POST.get("kind") or http_request.GET.get("kind")
+    return asked if asked in Instrument.values else Instrument.LOAN
+
+
+def _policy(campaign: Campaign, kind: str) -> GroupingPolicy | None:
+    return (
+        GroupingPolicy.objects.select_related("funder").filter(campaign=campaign, kind=kind).first()
+    )
 
 
 def _figures(policy: GroupingPolicy | None) -> dict | None:
@@ -51,35 +60,63 @@ def _figures(policy: GroupingPolicy | None) -> dict | None:
     if policy is None:
         return None
     try:
-        cents = lender_figures(policy.funder, timezone.localdate())
+        if policy.kind == Instrument.GRANT:
+            cents = grant_figures(policy.funder, timezone.localdate())
+        else:
+            cents = lender_figures(policy.funder, timezone.localdate())
     except MissingParameter as missing:
         return {"missing": str(missing)}
 
     def euros(key):
-        return None if cents[key] is None else Decimal(cents[key]) / 100
+        return None if cents.get(key) is None else Decimal(cents[key]) / 100
 
     return {
         "funder": policy.funder.name,
+        "kind": policy.kind,
         "lender_minimum": euros(P.LENDER_MINIMUM),
         "lender_maximum": euros(P.LENDER_MAXIMUM),
         "loan_min": euros(P.LOAN_MIN),
         "loan_max": euros(P.LOAN_MAX),
         "grant_cap": euros(P.GRANT_CAP),
+        "operation_minimum": euros(P.OPERATION_MINIMUM),
+        "operation_maximum": euros(P.OPERATION_MAXIMUM),
     }
 
 
-def _result(user, campaign: Campaign, page_number) -> dict:
-    """The campaign's current bundles and what its last real run left out."""
+def _kinds(user, campaign: Campaign, current: str) -> list[dict]:
+    """The two tabs: each kind with its collectives and how many coincide with the other."""
+    live = Bundle.objects.filter(campaign=campaign).exclude(state=BundleState.DISSOLVED)
+    counts = dict(
+        live.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+    )
+    twins = live.filter(kind=Instrument.GRANT, twin__isnull=False).count()
+    return [
+        {
+            "kind": kind,
+            "label": KIND_LABELS[kind],
+            "count": counts.get(kind, 0),
+            "current": kind == current,
+            "twins": twins,
+        }
+        for kind in (Instrument.LOAN, Instrument.GRANT)
+    ]
+
+
+def _result(user, campaign: Campaign, kind: str, page_number) -> dict:
+    """The campaign's current collectives of ``kind`` and what its last real run of that
+    kind left out."""
     bundles = (
         Bundle.objects.visible_to(user)
-        .filter(campaign=campaign)
+        .filter(campaign=campaign, kind=kind)
         .exclude(state=BundleState.DISSOLVED)
         .select_related("funder")
         .order_by("-created_at", "reference")
     )
-    counts = dict(bundles.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    counts = dict(
+        bundles.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
     last_run = (
-        GroupingRun.objects.filter(campaign=campaign, dry_run=False)
+        GroupingRun.objects.filter(campaign=campaign, kind=kind, dry_run=False)
         .select_related("actor")
         .order_by("-started_at", "-pk")
         .first()
@@ -102,10 +139,14 @@ def _result(user, campaign: Campaign, page_number) -> dict:
 
 
 def _page(http_request, campaign: Campaign, *, form=None, status=200, **extra):
-    policy = _policy(campaign)
-    form = form or PolicyForm(campaign=campaign, policy=policy)
+    kind = _kind(http_request)
+    policy = _policy(campaign, kind)
+    form = form or PolicyForm(campaign=campaign, policy=policy, kind=kind)
     context = {
         "campaign": campaign,
+        "kind": kind,
+        "kind_label": KIND_LABELS[kind],
+        "kinds": _kinds(http_request.user, campaign, kind),
         "policy": policy,
         "ladder": [level_words(*step) for step in policy.ladder] if policy else [],
         "form": form,
@@ -113,7 +154,7 @@ def _page(http_request, campaign: Campaign, *, form=None, status=200, **extra):
         "job": followed_job(
             http_request.user, Job.Kind.RUN_GROUPING, campaign, http_request.GET.get("job")
         ),
-        **_result(http_request.user, campaign, http_request.GET.get("page")),
+        **_result(http_request.user, campaign, kind, http_request.GET.get("page")),
         **extra,
     }
     return render(http_request, "portals/federation/grouping.html", context, status=status)
@@ -125,7 +166,10 @@ def grouping(http_request, campaign: str):
     campaign = _campaign(http_request.user, campaign)
     if http_request.method != "POST":
         return _page(http_request, campaign)
-    form = PolicyForm(http_request.POST, campaign=campaign, policy=_policy(campaign))
+    kind = _kind(http_request)
+    form = PolicyForm(
+        http_request.POST, campaign=campaign, policy=_policy(campaign, kind), kind=kind
+    )
     if not form.is_valid():
         return _page(http_request, campaign, form=form, has_errors=True)
     try:
@@ -134,9 +178,9 @@ def grouping(http_request, campaign: str):
         # The page shows the rules now saved; what this person typed stays in the form,
         # now carrying the current version: saving again replaces the rules knowingly.
         data = http_request.POST.copy()
-        current = _policy(campaign)
+        current = _policy(campaign, kind)
         data["version"] = current.version if current is not None else ""
-        form = PolicyForm(data, campaign=campaign, policy=current)
+        form = PolicyForm(data, campaign=campaign, policy=current, kind=kind)
         form.is_valid()
         conflict = " ".join(
             [
@@ -149,7 +193,11 @@ def grouping(http_request, campaign: str):
         )
         return _page(http_request, campaign, form=form, conflict=conflict, status=409)
     messages.success(http_request, _("Règles de regroupement enregistrées."))
-    return redirect("portals:grouping", campaign.reference)
+    return redirect(_screen(campaign, kind))
+
+
+def _screen(campaign: Campaign, kind: str, anchor: str = "") -> str:
+    return f"{reverse('portals:grouping', args=[campaign.reference])}?kind={kind}{anchor}"
 
 
 @dataclass(frozen=True)
@@ -218,7 +266,9 @@ def grouping_preview(http_request, campaign: str):
     """A dry run: the bundles a run would propose, and why some requests would stay out."""
     campaign = _campaign(http_request.user, campaign)
     try:
-        result = run_grouping(campaign, actor=http_request.user, dry_run=True)
+        result = run_grouping(
+            campaign, actor=http_request.user, kind=_kind(http_request), dry_run=True
+        )
     except WorkflowError as refused:
         return _page(http_request, campaign, run_error=refused)
     return _page(http_request, campaign, preview=_preview(result))
@@ -229,12 +279,12 @@ def grouping_preview(http_request, campaign: str):
 def grouping_run(http_request, campaign: str):
     """Start the grouping as a background job; the page then follows its progress."""
     campaign = _campaign(http_request.user, campaign)
-    if _policy(campaign) is None:
+    kind = _kind(http_request)
+    if not GroupingPolicy.objects.filter(campaign=campaign).exists():
         messages.error(
             http_request, _("Enregistrez d'abord les règles de regroupement de la campagne.")
         )
-        return redirect("portals:grouping", campaign.reference)
+        return redirect(_screen(campaign, kind))
     with transaction.atomic():
         job = enqueue_job(Job.Kind.RUN_GROUPING, campaign, created_by=http_request.user)
-    url = reverse("portals:grouping", args=[campaign.reference])
-    return redirect(f"{url}?job={job.pk}#regroupement")
+    return redirect(_screen(campaign, kind, f"&job={job.pk}#regroupement"))

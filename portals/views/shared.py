@@ -16,7 +16,7 @@ from dossiers.models import FundingRequest
 from dossiers.models.funding_request import EDITABLE
 from portals import presenters
 from portals.access import FEDERATION, SME, STAFF, audience, for_audience, visible_request
-from portals.collective import memberships
+from portals.collective import financing_summary, memberships
 from portals.forms import MessageForm, TransitionForm
 
 THREAD_AUDIENCES = (SME, FEDERATION, STAFF)
@@ -37,6 +37,7 @@ def request_context(http_request, funding_request: FundingRequest, **extra) -> d
         "warnings": guards.plan_warnings(funding_request, today),
         "message_form": MessageForm(initial={"next": http_request.get_full_path()}),
         "memberships": memberships(funding_request, user),
+        "financing": financing_summary(funding_request),
         "link_bundle": "portals:bundle" if audience(user) in (FEDERATION, STAFF) else "",
     }
     if context["editable"]:

@@ -168,7 +168,7 @@ def test_a_run_is_a_background_job_whose_result_the_page_then_shows(
 
     job = Job.objects.get(kind=Job.Kind.RUN_GROUPING)
     assert response.status_code == 302
-    assert response.url.endswith(f"?job={job.pk}#regroupement")
+    assert response.url.endswith(f"&job={job.pk}#regroupement")
     assert (job.state, job.created_by) == ("done", officer)  # eager Celery in tests
     page = text(client.get(response.url))
     assert f'data-job-progress="/jobs/{job.pk}/progress"' in page

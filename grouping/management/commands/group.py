@@ -27,6 +27,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="Sortie en un document JSON.")
         parser.add_argument(
+            "--kind",
+            choices=["loan", "grant"],
+            default="loan",
+            help="Lignes à regrouper : prêts (dossiers prêteurs, par défaut) ou subventions "
+            "(opérations collectives).",
+        )
+        parser.add_argument(
             "--on",
             type=date.fromisoformat,
             default=None,
@@ -39,7 +46,11 @@ class Command(BaseCommand):
             raise CommandError(f"Aucune campagne n'a la référence « {options['campaign']} ».")
         try:
             result = run_grouping(
-                campaign, actor=None, dry_run=options["dry_run"], on=options["on"]
+                campaign,
+                actor=None,
+                kind=options["kind"],
+                dry_run=options["dry_run"],
+                on=options["on"],
             )
         except WorkflowError as error:
             raise CommandError(" ".join([error.message, *error.problems])) from error
@@ -57,6 +68,7 @@ def as_document(result: RunResult, references: dict[int, str]) -> dict:
     return {
         "run": run.pk,
         "campaign": run.campaign.reference,
+        "kind": run.kind,
         "dry_run": run.dry_run,
         "on": run.on.isoformat(),
         "counts": {
