@@ -3,7 +3,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dossiers.models import Campaign, Enterprise, FinancingLine, FundingRequest, RequestTransition
+from dossiers.models import (
+    Campaign,
+    Enterprise,
+    FinancingLine,
+    FundingRequest,
+    Instrument,
+    RequestTransition,
+)
 from dossiers.plan import SOURCE_KINDS
 from dossiers.validators import (
     compact_identifier,
@@ -11,6 +18,8 @@ from dossiers.validators import (
     validate_siren,
     validate_siret,
 )
+from grouping.lines import line_states
+from grouping.models import Bundle
 
 # What a funder sees of a request's history: its own part of the story.
 FUNDER_VISIBLE_TRANSITIONS = ("send", "approve", "decline")
@@ -86,16 +95,57 @@ class FinancingPlanSerializer(serializers.Serializer):
     sources = FinancingLineSerializer(many=True)
 
 
+class FinancedLineSerializer(serializers.Serializer):
+    """One financing line of the request and where it stands (docs/rules.md#two-collectives)."""
+
+    line = serializers.ChoiceField(choices=Instrument.choices)
+    asked = serializers.DecimalField(max_digits=12, decimal_places=2)
+    stage = serializers.ChoiceField(
+        choices=["waiting", "grouped", "sent", "decided"],
+        help_text="waiting : en attente de regroupement ; grouped : dans un dossier scellé ; "
+        "sent : chez son financeur ; decided : décidée.",
+    )
+    collective = serializers.CharField(
+        allow_null=True, help_text="Le dossier collectif qui porte la ligne, si vous le voyez."
+    )
+    status = serializers.CharField(allow_null=True)
+    decided_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    summary = serializers.CharField(help_text="La situation de la ligne, en clair.")
+
+
 class FundingRequestDetailSerializer(FundingRequestSerializer):
     financing_plan = serializers.SerializerMethodField()
+    lines = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
 
     class Meta(FundingRequestSerializer.Meta):
         fields = [
             *FundingRequestSerializer.Meta.fields,
             "project_description", "activity_confirmed", "mandate_signed_by",
-            "mandate_signed_on", "decision_reason", "financing_plan", "history",
+            "mandate_signed_on", "decision_reason", "loan_duration_months",
+            "loan_deferral_months", "financing_plan", "lines", "history",
         ]  # fmt: skip
+
+    @extend_schema_field(FinancedLineSerializer(many=True))
+    def get_lines(self, request: FundingRequest) -> list:
+        user = self.context["request"].user
+        visible = set(Bundle.objects.visible_to(user).values_list("pk", flat=True))
+        rows = []
+        for state in line_states(request):
+            member = state.member
+            shown = member is not None and member.bundle_id in visible
+            rows.append(
+                {
+                    "line": state.line,
+                    "asked": state.asked,
+                    "stage": state.stage.name.lower(),
+                    "collective": member.bundle.reference if shown else None,
+                    "status": member.status if shown else None,
+                    "decided_amount": member.decided_amount if shown else None,
+                    "summary": state.describe(),
+                }
+            )
+        return FinancedLineSerializer(rows, many=True).data
 
     @extend_schema_field(FinancingPlanSerializer)
     def get_financing_plan(self, request: FundingRequest) -> dict:
