@@ -19,6 +19,7 @@ from dossiers.models import (
     DeMinimisAid,
     DeMinimisDeclaration,
     Enterprise,
+    FinancingLine,
     FundingRequest,
     StoredFile,
     SupplierQuote,
@@ -34,6 +35,12 @@ def valid_siren(seed: int) -> str:
     """A Luhn-valid SIREN derived from ``seed`` (never La Poste's 356000000)."""
     body = f"{(seed % 89_999_999) + 10_000_000:08d}"
     return body + luhn.calc_check_digit(body)
+
+
+def supplier_siret(name: str) -> str:
+    """A supplier's SIRET, the same for the same name (Luhn-valid, made up for the demo)."""
+    seed = 700_000 + sum(ord(c) * (i + 1) for i, c in enumerate(name)) % 99_999
+    return valid_siret(valid_siren(seed))
 
 
 def valid_siret(siren: str, establishment: int = 1) -> str:
@@ -100,11 +107,16 @@ def complete_request(
             prior_aids, _cycle(catalogue.PRIOR_AID_BODIES), strict=False
         )
     )
+    # The quote prices what the grant pays for: the investment excluding VAT, from a
+    # supplier with a real-looking SIRET (a directory of providers is built from quotes).
     SupplierQuote.objects.create(
         request=request,
         supplier_name=supplier,
+        supplier_siret=supplier_siret(supplier),
         quote_date=on - timedelta(days=20),
-        amount_excl_vat=sum((u.amount for u in uses), Decimal(0)),
+        amount_excl_vat=sum(
+            (u.amount for u in uses if u.kind in FinancingLine.INVESTMENT_KINDS), Decimal(0)
+        ),
     )
     documents = documents or {}
     SupportingDocument.objects.bulk_create(

@@ -139,3 +139,13 @@ def test_a_second_run_adds_nothing(counts):
     assert set(load_collective_files(seed=7).values()) == {0}
     assert Bundle.objects.count() == bundles
     assert (RequestTransition.objects.count(), FundingRequest.objects.count()) == before
+
+
+def test_quotes_price_the_eligible_investment_from_suppliers_with_valid_sirets(counts):
+    from dossiers.models import SupplierQuote
+
+    quotes = SupplierQuote.objects.select_related("request")
+    assert quotes.exists()
+    for quote in quotes:
+        siret.validate(quote.supplier_siret)
+        assert quote.amount_excl_vat == quote.request.eligible_cost
