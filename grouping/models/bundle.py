@@ -338,8 +338,14 @@ class BundleMember(models.Model):
         db_index=False,
     )
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    # Database defaults on every column a run's COPY leaves out.
     decline_code = models.CharField(
-        _("motif de refus"), max_length=12, choices=DeclineCode.choices, blank=True, default=""
+        _("motif de refus"),
+        max_length=12,
+        choices=DeclineCode.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     # A grant: the date of the legal act granting it, the grant date for de minimis.
     grant_act_date = models.DateField(_("date de l'acte d'attribution"), null=True, blank=True)
@@ -354,7 +360,12 @@ class BundleMember(models.Model):
         _("différé (mois)"), null=True, blank=True
     )
     guarantor = models.CharField(
-        _("garant"), max_length=12, choices=Guarantor.choices, blank=True, default=""
+        _("garant"),
+        max_length=12,
+        choices=Guarantor.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     guarantee_share = models.DecimalField(
         _("quotité garantie (%)"), max_digits=5, decimal_places=2, null=True, blank=True
