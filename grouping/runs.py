@@ -326,12 +326,24 @@ def group_lines(candidates, policy: Policy, categories: dict[int, str] | None) -
 
 
 def _pair_twins(references: tuple[str, ...], twins: list[tuple[ProposedBundle, int]]) -> None:
-    """Point each coinciding grant collective and its lender bundle at each other."""
-    for reference, (_, lender_id) in zip(references, twins, strict=False):
-        grant_id = Bundle.objects.filter(reference=reference).values_list("pk", flat=True)[0]
-        Bundle.objects.filter(twin_id__in=(grant_id, lender_id)).update(twin=None)
-        Bundle.objects.filter(pk=grant_id).update(twin_id=lender_id)
-        Bundle.objects.filter(pk=lender_id).update(twin_id=grant_id)
+    """Point each coinciding grant collective and its lender bundle at each other, in bulk
+    (a national campaign has tens of thousands of pairs)."""
+    if not twins:
+        return
+    lenders = [lender_id for _, lender_id in twins]
+    named = references[: len(twins)]  # the twin proposals come first, in order
+    ids: dict[str, int] = {}
+    for start in range(0, len(named), bulk.DELETE_BATCH):
+        batch = named[start : start + bulk.DELETE_BATCH]
+        ids.update(Bundle.objects.filter(reference__in=batch).values_list("reference", "pk"))
+    grants = [ids[reference] for reference in named]
+    for start in range(0, len(twins), bulk.DELETE_BATCH):
+        stale = (
+            grants[start : start + bulk.DELETE_BATCH] + lenders[start : start + bulk.DELETE_BATCH]
+        )
+        Bundle.objects.filter(twin_id__in=stale).update(twin=None)
+    pairs = list(zip(grants, lenders, strict=True))
+    bulk.set_twins(pairs + [(lender, grant) for grant, lender in pairs])
 
 
 def _replace_drafts(
