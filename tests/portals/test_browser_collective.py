@@ -117,7 +117,11 @@ def test_a_collective_file_goes_from_grouping_to_the_funders_decisions(browser_p
     page.get_by_role("link", name="Décider — Boulangerie Martin").click()
     visit.check("19-funder-decision")
     page.check("#id_decision_0")
-    page.fill("#id_amount", "15 000")
+    page.fill("#id_amount", "10 000")
+    page.fill("#id_duration_months", "60")
+    page.fill("#id_rate", "4.2")
+    page.select_option("#id_guarantor", "bpifrance")
+    page.fill("#id_guarantee_share", "80")
     visit.click("Enregistrer la décision")
     assert "financement accordé" in page.inner_text(".messages")
     page.get_by_role("link", name="Décider — Au Pain Creusois").click()
@@ -125,10 +129,13 @@ def test_a_collective_file_goes_from_grouping_to_the_funders_decisions(browser_p
     visit.click("Enregistrer la décision")
     assert "Un motif est obligatoire pour un refus." in page.inner_text("main")
     visit.check("20-funder-decision-error")
+    page.select_option("#id_decline_code", "financials")
     page.fill("#id_reason", "Fonds propres insuffisants au regard du prêt demandé.")
     visit.click("Enregistrer la décision")
     page.get_by_role("link", name="Décider — Fournil de Guéret").click()
     page.check("#id_decision_0")
+    page.fill("#id_duration_months", "48")
+    page.fill("#id_rate", "3.9")
     visit.click("Enregistrer la décision")
     assert "Décidé" in page.inner_text("h1")
     assert "Partiellement accordé" in page.inner_text("main")
@@ -140,13 +147,18 @@ def test_a_collective_file_goes_from_grouping_to_the_funders_decisions(browser_p
     page.get_by_role("link", name=requests[0].reference).click()
     collective = page.inner_text("section[aria-labelledby=dossier-collectif]")
     assert bundle.reference in collective and "Banque des Artisans du Limousin" in collective
+    lines = page.inner_text("section[aria-labelledby=lignes-financement]")
+    lines = lines.replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Prêt bancaire : accordée 10 000,00 € sur 12 000,00 €" in lines
+    assert "Reste à financer" in lines and "2 000,00 €" in lines
     timeline = page.inner_text("ol.timeline")
     for step in (
-        "Intégrée à un dossier collectif", "Dossier collectif transmis au financeur",
-        "Financement accordé : 15 000,00 €", "par Jeanne Roux (Banque des Artisans du Limousin)",
+        "Toutes ses lignes sont dans un dossier collectif",
+        "Toutes ses lignes sont transmises aux financeurs",
+        "Financement accordé : 10 000,00 €", "par Jeanne Roux (Banque des Artisans du Limousin)",
     ):  # fmt: skip
         assert step in timeline.replace("\u00a0", " ").replace("\u202f", " ")
     visit.check("22-sme-outcome")
     requests[0].refresh_from_db()
     assert requests[0].state == RequestState.APPROVED
-    assert requests[0].approved_amount == 15000
+    assert requests[0].approved_amount == 10000
