@@ -14,6 +14,8 @@ COPY workers workers
 COPY portals portals
 COPY api api
 COPY webhooks webhooks
+COPY aids aids
+COPY costs costs
 COPY demo demo
 COPY locale locale
 COPY manage.py ./

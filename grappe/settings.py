@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "webhooks",
     "grouping",
     "exports",
+    "aids",
+    "costs",
     "demo",
 ]
 
