@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from portals.views import accounts, bundles, editing, federation, funder, grouping, shared, sme
+from portals.views import (
+    accounts,
+    aids,
+    bundles,
+    editing,
+    federation,
+    funder,
+    grouping,
+    shared,
+    sme,
+)
 
 app_name = "portals"
 
@@ -94,6 +104,13 @@ urlpatterns = [
         "federation/dossiers-collectifs/<str:bundle>/membres/<int:member_id>/retirer/",
         bundles.member_withdraw,
         name="member_withdraw",
+    ),
+    # --- Aids: the catalogue, a campaign's routing ---------------------------------------
+    path("aides/", aids.catalogue, name="aid_catalogue"),
+    path(
+        "federation/campagnes/<str:campaign>/aides/orienter/",
+        aids.campaign_routing_run,
+        name="campaign_aids_run",
     ),
     # --- Funder space ----------------------------------------------------------------------
     path("financeur/", funder.home, name="funder_home"),

@@ -47,11 +47,13 @@ def portal_nav(context):
         SME: [
             ("portals:request_list", _("Mes demandes")),
             ("portals:request_create", _("Nouvelle demande")),
+            ("portals:aid_catalogue", _("Aides")),
         ],
         FEDERATION: [
             ("portals:federation_requests", _("Demandes")),
             ("portals:campaigns", _("Campagnes")),
             ("portals:prefill", _("Préremplir une demande")),
+            ("portals:aid_catalogue", _("Aides")),
         ],
         FUNDER: [("portals:funder_home", _("Dossiers collectifs reçus"))],
     }

@@ -102,6 +102,9 @@ MATRIX: dict[str, Access] = {
                                      LOGIN, NF, NF, OK, OK, NF, NF, NF, OK),
     # The bundle is submitted: its members no longer change (a conflict message, 200).
     "portals:member_withdraw":  post({}, LOGIN, NF, NF, OK, OK, NF, NF, NF, OK),
+    # --- Aids: the catalogue (anyone signed in), a campaign's routing (its federation) ---
+    "portals:aid_catalogue":    get(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "portals:campaign_aids_run": post({}, LOGIN, NF, NF, MOVED, MOVED, NF, NF, NF, MOVED),
     # --- Funder space -------------------------------------------------------------------
     "portals:funder_home":      get(LOGIN, NF,    NF,    NF,    NF,    NF,    OK,    OK,    NF),
     "portals:funder_bundle": THE_FUNDER,
