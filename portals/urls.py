@@ -6,6 +6,7 @@ from portals.views import (
     accounts,
     aids,
     bundles,
+    costs,
     editing,
     federation,
     funder,
@@ -112,6 +113,10 @@ urlpatterns = [
         aids.campaign_routing_run,
         name="campaign_aids_run",
     ),
+    # --- Cost references (federations, funders, staff) ------------------------------------
+    path("references-couts/", costs.references, name="cost_references"),
+    path("references-couts/export.csv", costs.references_csv, name="cost_references_csv"),
+    path("references-couts/export.xlsx", costs.references_xlsx, name="cost_references_xlsx"),
     # --- Funder space ----------------------------------------------------------------------
     path("financeur/", funder.home, name="funder_home"),
     path("financeur/dossiers-collectifs/<str:bundle>/", funder.bundle_page, name="funder_bundle"),

@@ -54,8 +54,12 @@ def portal_nav(context):
             ("portals:campaigns", _("Campagnes")),
             ("portals:prefill", _("Préremplir une demande")),
             ("portals:aid_catalogue", _("Aides")),
+            ("portals:cost_references", _("Références de coûts")),
         ],
-        FUNDER: [("portals:funder_home", _("Dossiers collectifs reçus"))],
+        FUNDER: [
+            ("portals:funder_home", _("Dossiers collectifs reçus")),
+            ("portals:cost_references", _("Références de coûts")),
+        ],
     }
     items[STAFF] = items[FEDERATION]
     links = []

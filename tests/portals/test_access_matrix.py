@@ -105,6 +105,10 @@ MATRIX: dict[str, Access] = {
     # --- Aids: the catalogue (anyone signed in), a campaign's routing (its federation) ---
     "portals:aid_catalogue":    get(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "portals:campaign_aids_run": post({}, LOGIN, NF, NF, MOVED, MOVED, NF, NF, NF, MOVED),
+    # --- Cost references: federations, funders and staff read them ----------------------
+    "portals:cost_references":  get(LOGIN, NF,    NF,    OK,    OK,    OK,    OK,    OK,    OK),
+    "portals:cost_references_csv": get(LOGIN, NF, NF,    OK,    OK,    OK,    OK,    OK,    OK),
+    "portals:cost_references_xlsx": get(LOGIN, NF, NF,   OK,    OK,    OK,    OK,    OK,    OK),
     # --- Funder space -------------------------------------------------------------------
     "portals:funder_home":      get(LOGIN, NF,    NF,    NF,    NF,    NF,    OK,    OK,    NF),
     "portals:funder_bundle": THE_FUNDER,
