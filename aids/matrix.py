@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import numpy as np
 
@@ -54,15 +55,24 @@ def _territory_row(scheme: Scheme) -> list[int]:
     return [*row, UNKNOWN]  # last column: département not known
 
 
-def _naf_row(scheme: Scheme) -> list[int]:
+@cache
+def _prefix_mask(prefix: str) -> np.ndarray:
+    """Which NAF sub-classes a prefix covers (prefixes repeat across schemes: cached)."""
+    return np.array([code.startswith(prefix) for code in NAF_CODES], dtype=bool)
+
+
+def _naf_row(scheme: Scheme) -> np.ndarray:
+    row = np.full(len(NAF_CODES) + 1, OK, dtype=np.int8)
     if not scheme.naf_include and not scheme.naf_exclude:
-        return [OK] * (len(NAF_CODES) + 1)
-    row = []
-    for code in NAF_CODES:
-        excluded = any(code.startswith(p) for p in scheme.naf_exclude)
-        included = not scheme.naf_include or any(code.startswith(p) for p in scheme.naf_include)
-        row.append(FAIL if excluded or not included else OK)
-    return [*row, UNKNOWN]
+        return row
+    included = np.ones(len(NAF_CODES), dtype=bool)
+    if scheme.naf_include:
+        included = np.logical_or.reduce([_prefix_mask(p) for p in scheme.naf_include])
+    for prefix in scheme.naf_exclude:
+        included = included & ~_prefix_mask(prefix)
+    row[:-1] = np.where(included, OK, FAIL)
+    row[-1] = UNKNOWN
+    return row
 
 
 def _listed_row(allowed: Sequence[str], universe: Sequence[str]) -> list[int]:
@@ -89,6 +99,9 @@ class ApplicantArrays:
     def __len__(self) -> int:
         return len(self.dep)
 
+    def take(self, columns: np.ndarray) -> ApplicantArrays:
+        return ApplicantArrays(**{name: getattr(self, name)[columns] for name in FIELDS})
+
     @classmethod
     def from_applicants(cls, applicants: Sequence[Applicant], on: date) -> ApplicantArrays:
         def index(table: dict, value) -> int:
@@ -112,6 +125,26 @@ class ApplicantArrays:
             planned=_column(a.planned_grant for a in applicants)[:, 0],
             room=_column(a.de_minimis_room for a in applicants)[:, 0],
         )
+
+
+FIELDS = tuple(ApplicantArrays.__dataclass_fields__)
+
+
+def by_departement(dep: np.ndarray):
+    """(département index, column indexes) for each département present in ``dep``."""
+    order = np.argsort(dep, kind="stable")
+    values = dep[order]
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    ends = np.r_[starts[1:], len(values)]
+    for start, end in zip(starts, ends, strict=True):
+        yield int(values[start]), order[start:end]
+
+
+ARRAYS = (
+    "open", "territory", "naf", "category", "theme", "headcount_min", "headcount_below",
+    "turnover_max", "min_age", "min_cost", "ceiling", "rate", "max_public", "grant",
+    "not_combinable", "de_minimis",
+)  # fmt: skip
 
 
 class CompiledCatalogue:
@@ -153,12 +186,42 @@ class CompiledCatalogue:
         self.grant = np.array([x.aid_type == "grant" for x in s], dtype=bool)[:, None]
         self.not_combinable = np.array([not x.combinable for x in s], dtype=bool)[:, None]
         self.de_minimis = np.array([x.regime == "de_minimis" for x in s], dtype=bool)[:, None]
+        # Built here rather than on first use, so no request pays for its département's.
+        self._subsets: dict[int, tuple[np.ndarray, CompiledCatalogue]] = {}
+        for dep in range(len(DEPARTEMENTS) + 1):
+            self._for_departement(dep)
 
     def __len__(self) -> int:
         return len(self.schemes)
 
+    def _for_departement(self, dep: int) -> tuple[np.ndarray, CompiledCatalogue]:
+        """The schemes open on the date whose territory admits (or may admit) ``dep``:
+        everything else fails for its applicants whatever the rest. Territory is the most
+        selective criterion, so a block is evaluated against about a tenth of the catalogue."""
+        if dep not in self._subsets:
+            rows = np.flatnonzero(self.open[:, 0] & (self.territory[:, dep] < FAIL))
+            self._subsets[dep] = (rows, self._subset(rows))
+        return self._subsets[dep]
+
+    def _subset(self, rows: np.ndarray) -> CompiledCatalogue:
+        subset = object.__new__(CompiledCatalogue)
+        subset.schemes = [self.schemes[i] for i in rows]
+        subset.on = self.on
+        subset._subsets = {}
+        for name in ARRAYS:
+            setattr(subset, name, getattr(self, name)[rows])
+        return subset
+
     def statuses(self, a: ApplicantArrays) -> np.ndarray:
         """The (schemes × applicants) matrix of OK / UNKNOWN / FAIL."""
+        status = np.full((len(self), len(a)), FAIL, dtype=np.int8)
+        for dep, columns in by_departement(a.dep):
+            rows, subset = self._for_departement(dep)
+            if len(rows):
+                status[np.ix_(rows, columns)] = subset._statuses(a.take(columns))
+        return status
+
+    def _statuses(self, a: ApplicantArrays) -> np.ndarray:
         status = np.where(self.open, OK, FAIL).astype(np.int8)
         status = np.broadcast_to(status, (len(self), len(a))).copy()
         for table, column in (
@@ -211,7 +274,10 @@ class CompiledCatalogue:
         eligible = np.zeros(len(self), dtype=np.int64)
         unknown = np.zeros(len(self), dtype=np.int64)
         for block in blocks:
-            status = self.statuses(block)
-            eligible += (status == OK).sum(axis=1)
-            unknown += (status == UNKNOWN).sum(axis=1)
+            for dep, columns in by_departement(block.dep):
+                rows, subset = self._for_departement(dep)
+                if len(rows):
+                    status = subset._statuses(block.take(columns))
+                    eligible[rows] += (status == OK).sum(axis=1)
+                    unknown[rows] += (status == UNKNOWN).sum(axis=1)
         return eligible, unknown
