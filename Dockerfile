@@ -16,6 +16,7 @@ COPY api api
 COPY webhooks webhooks
 COPY aids aids
 COPY costs costs
+COPY providers providers
 COPY demo demo
 COPY locale locale
 COPY manage.py ./

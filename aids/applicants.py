@@ -48,7 +48,8 @@ def applicant_for(request: FundingRequest, on: date) -> Applicant:
     if declaration is not None:
         aids = [PriorAid(a.amount, a.granted_on) for a in declaration.aids.all()]
         received = aid_in_window(aids, on, _window_years(on))
-        room = _ceilings(on)[enterprise.sector] - received - request.grant_amount
+        ceiling = SchemeParameter.value_on(DE_MINIMIS_CEILING_KEY[enterprise.sector], on)
+        room = ceiling - received - request.grant_amount
     return Applicant(
         departement=enterprise.departement,
         naf_code=enterprise.naf_code,

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "exports",
     "aids",
     "costs",
+    "providers",
     "demo",
 ]
 

@@ -11,6 +11,7 @@ from portals.views import (
     federation,
     funder,
     grouping,
+    providers,
     shared,
     sme,
 )
@@ -117,6 +118,8 @@ urlpatterns = [
     path("references-couts/", costs.references, name="cost_references"),
     path("references-couts/export.csv", costs.references_csv, name="cost_references_csv"),
     path("references-couts/export.xlsx", costs.references_xlsx, name="cost_references_xlsx"),
+    # --- Provider directory (anyone signed in) ---------------------------------------------
+    path("prestataires/", providers.directory, name="providers"),
     # --- Funder space ----------------------------------------------------------------------
     path("financeur/", funder.home, name="funder_home"),
     path("financeur/dossiers-collectifs/<str:bundle>/", funder.bundle_page, name="funder_bundle"),

@@ -48,6 +48,7 @@ def portal_nav(context):
             ("portals:request_list", _("Mes demandes")),
             ("portals:request_create", _("Nouvelle demande")),
             ("portals:aid_catalogue", _("Aides")),
+            ("portals:providers", _("Prestataires")),
         ],
         FEDERATION: [
             ("portals:federation_requests", _("Demandes")),

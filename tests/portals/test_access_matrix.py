@@ -109,6 +109,7 @@ MATRIX: dict[str, Access] = {
     "portals:cost_references":  get(LOGIN, NF,    NF,    OK,    OK,    OK,    OK,    OK,    OK),
     "portals:cost_references_csv": get(LOGIN, NF, NF,    OK,    OK,    OK,    OK,    OK,    OK),
     "portals:cost_references_xlsx": get(LOGIN, NF, NF,   OK,    OK,    OK,    OK,    OK,    OK),
+    "portals:providers":        get(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     # --- Funder space -------------------------------------------------------------------
     "portals:funder_home":      get(LOGIN, NF,    NF,    NF,    NF,    NF,    OK,    OK,    NF),
     "portals:funder_bundle": THE_FUNDER,
