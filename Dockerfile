@@ -17,6 +17,7 @@ COPY webhooks webhooks
 COPY aids aids
 COPY costs costs
 COPY providers providers
+COPY guides guides
 COPY demo demo
 COPY locale locale
 COPY manage.py ./

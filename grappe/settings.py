@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "aids",
     "costs",
     "providers",
+    "guides",
     "demo",
 ]
 

@@ -11,6 +11,7 @@ from portals.views import (
     federation,
     funder,
     grouping,
+    guides,
     providers,
     shared,
     sme,
@@ -120,6 +121,9 @@ urlpatterns = [
     path("references-couts/export.xlsx", costs.references_xlsx, name="cost_references_xlsx"),
     # --- Provider directory (anyone signed in) ---------------------------------------------
     path("prestataires/", providers.directory, name="providers"),
+    # --- Project guides, and the SME's testimonial on a funded project --------------------
+    path("guides/<str:project_type>/", guides.guide, name="guide"),
+    path("demandes/<str:reference>/temoigner/", guides.testimonial, name="testimonial"),
     # --- Funder space ----------------------------------------------------------------------
     path("financeur/", funder.home, name="funder_home"),
     path("financeur/dossiers-collectifs/<str:bundle>/", funder.bundle_page, name="funder_bundle"),
