@@ -4,6 +4,7 @@ the table never holds a statistic for them (costs.statistics)."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 
 from api.permissions import TokenScope
 from api.serializers.common import errors
@@ -23,7 +24,7 @@ class CostReferenceList(generics.ListAPIView):
             value = self.request.query_params.get(name)
             if value:
                 if name == "year" and not value.isdigit():
-                    return rows.none()
+                    raise ValidationError({"year": ["Une année est attendue (2026)."]})
                 rows = rows.filter(**{name: value})
         return rows
 

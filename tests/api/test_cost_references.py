@@ -43,3 +43,9 @@ def test_the_references_filter_by_region(fed_read_only):
 
 def test_without_a_token_the_references_are_refused(anonymous):
     assert anonymous.get(URL).status_code == 401
+
+
+def test_a_year_that_is_not_a_number_is_a_400_naming_it(fed_read_only):
+    response = fed_read_only.get(URL, {"year": "deux-mille"})
+    assert response.status_code == 400
+    assert response.json()["error"]["details"][0]["field"] == "year"
