@@ -22,6 +22,7 @@ Budgets: 2. ≤ 20 ms per request (the routing itself; the page adds its queries
 """
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -33,6 +34,8 @@ from time import perf_counter, process_time
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from grouping_postgres import _backend_cpu_seconds  # noqa: E402
+
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/grappe_aids_bench"
 TYPICAL_PRICE = {
     "website": 3_500, "online_shop": 9_000, "erp": 14_000, "cybersecurity": 6_000,
@@ -124,6 +127,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--schemes", type=int, default=2_000)
+    parser.add_argument("--only", choices=["routing", "costs"], help="Measure one part only.")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args()
     os.environ.pop("REDIS_URL", None)  # the job runs in process, as without a broker
@@ -153,6 +157,8 @@ def main() -> int:
     size = campaign.funding_requests.count()
     seed_extra(campaign, random.Random(2026))
 
+    if args.only == "costs":
+        return measure_costs(recompute)
     started = perf_counter()
     result = import_catalogue(synthetic_catalogue(args.schemes), replace=True)
     print(
@@ -183,28 +189,66 @@ def main() -> int:
         )
 
     Job.objects.filter(kind=Job.Kind.ROUTE_AIDS).delete()
-    started, cpu = perf_counter(), process_time()
+    pid = backend()
+    started, cpu = perf_counter(), cpu_now(pid)
     with transaction.atomic():
         job = enqueue_job(Job.Kind.ROUTE_AIDS, campaign)
     job.refresh_from_db()
     wall = perf_counter() - started
     print(
         f"3. route_aids job on {size} requests × {args.schemes} schemes: {job.state}, "
-        f"{wall:.1f} s wall, {process_time() - cpu:.1f} s CPU, result {job.result} "
+        f"{wall:.1f} s wall, {cpu_figures(pid, cpu)}, result {job.result} "
         f"(budget 600 s)",
         flush=True,
     )
 
-    started, cpu = perf_counter(), process_time()
+    if args.only == "routing":
+        return 0 if job.state == "done" else 1
+    return measure_costs(recompute) or (0 if job.state == "done" else 1)
+
+
+def backend() -> int | None:
+    """This connection's PostgreSQL backend when it runs on this machine; under
+    ``nice -n -20`` it is given the same priority as this process (it ends with it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    if not Path(f"/proc/{pid}").exists():
+        return None
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    if ours < 0:
+        with contextlib.suppress(PermissionError):
+            os.setpriority(os.PRIO_PROCESS, pid, ours)
+    return pid
+
+
+def cpu_figures(pid: int | None, before: tuple[float, float]) -> str:
+    python = process_time() - before[0]
+    if pid is None:
+        return f"{python:.1f} s CPU in Python"
+    postgres = _backend_cpu_seconds(pid) - before[1]
+    return f"{python:.1f} s CPU in Python + {postgres:.1f} s in PostgreSQL"
+
+
+def cpu_now(pid: int | None) -> tuple[float, float]:
+    return process_time(), _backend_cpu_seconds(pid) if pid else 0.0
+
+
+def measure_costs(recompute) -> int:
+    pid = backend()
+    started, cpu = perf_counter(), cpu_now(pid)
     outcome = recompute()
+    wall = perf_counter() - started
     print(
         f"4. cost references over {outcome.quotes} quotes: {outcome.cells} cells, "
         f"{outcome.published} published, {outcome.flagged} flagged, "
-        f"{perf_counter() - started:.1f} s wall, {process_time() - cpu:.1f} s CPU "
-        f"(budget 60 s)",
+        f"{wall:.1f} s wall ({outcome.seconds}), {cpu_figures(pid, cpu)} "
+        f"(budget 60 s); load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
-    return 0 if job.state == "done" else 1
+    return 0
 
 
 if __name__ == "__main__":
