@@ -3,6 +3,10 @@
 from rest_framework import serializers
 
 from costs.models import CostReference
+from dossiers.models import FundingRequest
+
+# One enum in the schema for a request's project_category and a reference's project_type.
+PROJECT_TYPES = FundingRequest.ProjectCategory.choices
 
 
 class CostReferenceSerializer(serializers.ModelSerializer):
