@@ -5,6 +5,7 @@ from django import template
 from aids.catalogue import current_schemes
 from aids.models import CampaignRouting
 from aids.routing import aids_for_request
+from dossiers.models.parameters import MissingParameter
 from portals.collective import followed_job
 from workers.models import Job
 
@@ -13,8 +14,13 @@ register = template.Library()
 
 @register.simple_tag
 def other_aids(funding_request) -> list:
-    """The schemes this request may get (eligible or to confirm), with amounts and reasons."""
-    return aids_for_request(funding_request)
+    """The schemes this request may get (eligible or to confirm), with amounts and reasons.
+    Without the de minimis parameters in force the section is left out: the request page
+    itself must still open (its guards say what is missing)."""
+    try:
+        return aids_for_request(funding_request)
+    except MissingParameter:
+        return []
 
 
 @register.simple_tag(takes_context=True)
