@@ -15,17 +15,17 @@ from aids.matrix import ApplicantArrays, CompiledCatalogue
 from aids.models import CampaignRouting
 from dossiers.models import Campaign, FundingRequest
 
-_compiled: dict = {}
+_compiled: list[CompiledCatalogue] = []
 
 
 def compiled_catalogue(on: date) -> CompiledCatalogue:
     """The current catalogue compiled for ``on``, kept while the catalogue is unchanged."""
     schemes = current_schemes()
-    key = (id(schemes), on)
-    if key not in _compiled:
-        _compiled.clear()
-        _compiled[key] = CompiledCatalogue(schemes, on)
-    return _compiled[key]
+    if not _compiled or _compiled[0].on != on or _compiled[0].source is not schemes:
+        compiled = CompiledCatalogue(schemes, on)
+        compiled.source = schemes  # the very tuple it was built from
+        _compiled[:] = [compiled]
+    return _compiled[0]
 
 
 def route(applicant, catalogue: CompiledCatalogue) -> list[Verdict]:
