@@ -14,6 +14,10 @@ COPY workers workers
 COPY portals portals
 COPY api api
 COPY webhooks webhooks
+COPY aids aids
+COPY costs costs
+COPY providers providers
+COPY guides guides
 COPY demo demo
 COPY locale locale
 COPY manage.py ./

@@ -21,6 +21,9 @@ run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py import_aids
+	$(BIN)/python manage.py recompute_cost_references
+	$(BIN)/python manage.py rebuild_providers
 	$(BIN)/python manage.py runserver $(HOST)
 
 # Debian's chromium for the browser tests (never a browser download of its own).

@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import bundles, jobs, meta, requests, webhooks
+from api.views import bundles, costs, jobs, meta, requests, webhooks
 
 app_name = "api"
 
@@ -35,6 +35,7 @@ v1 = [
         name="document-build",
     ),
     path("jobs/<int:pk>/", jobs.JobDetail.as_view(), name="job"),
+    path("cost-references/", costs.CostReferenceList.as_view(), name="cost-references"),
     path("webhooks/", webhooks.EndpointList.as_view(), name="webhooks"),
     path("webhooks/<int:pk>/", webhooks.EndpointDetail.as_view(), name="webhook"),
     path(

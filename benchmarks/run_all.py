@@ -16,6 +16,8 @@ SCRIPTS = [
     ["exports_build.py"],
     ["grouping_postgres.py"],
     ["workers_throughput.py"],
+    ["aids_routing.py"],
+    ["aids_costs_postgres.py"],
 ]
 
 

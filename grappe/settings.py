@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "webhooks",
     "grouping",
     "exports",
+    "aids",
+    "costs",
+    "providers",
+    "guides",
     "demo",
 ]
 
@@ -267,6 +271,7 @@ SPECTACULAR_SETTINGS = {
         "RequestStateEnum": "dossiers.models.RequestState.choices",
         "BundleStateEnum": "grouping.models.BundleState.choices",
         "WebhookEventEnum": "webhooks.models.Event.choices",
+        "ProjectCategoryEnum": "api.serializers.costs.PROJECT_TYPES",
     },
 }
 # Requests per token, e.g. "600/minute" (DRF throttle syntax); answered 429 with Retry-After.

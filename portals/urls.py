@@ -2,7 +2,20 @@
 
 from django.urls import path
 
-from portals.views import accounts, bundles, editing, federation, funder, grouping, shared, sme
+from portals.views import (
+    accounts,
+    aids,
+    bundles,
+    costs,
+    editing,
+    federation,
+    funder,
+    grouping,
+    guides,
+    providers,
+    shared,
+    sme,
+)
 
 app_name = "portals"
 
@@ -95,6 +108,22 @@ urlpatterns = [
         bundles.member_withdraw,
         name="member_withdraw",
     ),
+    # --- Aids: the catalogue, a campaign's routing ---------------------------------------
+    path("aides/", aids.catalogue, name="aid_catalogue"),
+    path(
+        "federation/campagnes/<str:campaign>/aides/orienter/",
+        aids.campaign_routing_run,
+        name="campaign_aids_run",
+    ),
+    # --- Cost references (federations, funders, staff) ------------------------------------
+    path("references-couts/", costs.references, name="cost_references"),
+    path("references-couts/export.csv", costs.references_csv, name="cost_references_csv"),
+    path("references-couts/export.xlsx", costs.references_xlsx, name="cost_references_xlsx"),
+    # --- Provider directory (anyone signed in) ---------------------------------------------
+    path("prestataires/", providers.directory, name="providers"),
+    # --- Project guides, and the SME's testimonial on a funded project --------------------
+    path("guides/<str:project_type>/", guides.guide, name="guide"),
+    path("demandes/<str:reference>/temoigner/", guides.testimonial, name="testimonial"),
     # --- Funder space ----------------------------------------------------------------------
     path("financeur/", funder.home, name="funder_home"),
     path("financeur/dossiers-collectifs/<str:bundle>/", funder.bundle_page, name="funder_bundle"),

@@ -55,6 +55,7 @@ class Job(models.Model):
         NOTIFY_BUNDLE = "notify_bundle", _("Avis d'une étape d'un dossier collectif")
         NOTIFY_MESSAGE = "notify_message", _("Avis d'un message sur une demande")
         PURGE_DRAFTS = "purge_drafts", _("Suppression des brouillons abandonnés")
+        ROUTE_AIDS = "route_aids", _("Orientation des demandes d'une campagne vers les aides")
 
     kind = models.CharField(_("type"), max_length=40, choices=Kind.choices)
     target_type = models.ForeignKey(

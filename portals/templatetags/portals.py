@@ -47,13 +47,20 @@ def portal_nav(context):
         SME: [
             ("portals:request_list", _("Mes demandes")),
             ("portals:request_create", _("Nouvelle demande")),
+            ("portals:aid_catalogue", _("Aides")),
+            ("portals:providers", _("Prestataires")),
         ],
         FEDERATION: [
             ("portals:federation_requests", _("Demandes")),
             ("portals:campaigns", _("Campagnes")),
             ("portals:prefill", _("Préremplir une demande")),
+            ("portals:aid_catalogue", _("Aides")),
+            ("portals:cost_references", _("Références de coûts")),
         ],
-        FUNDER: [("portals:funder_home", _("Dossiers collectifs reçus"))],
+        FUNDER: [
+            ("portals:funder_home", _("Dossiers collectifs reçus")),
+            ("portals:cost_references", _("Références de coûts")),
+        ],
     }
     items[STAFF] = items[FEDERATION]
     links = []

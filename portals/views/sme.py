@@ -38,7 +38,10 @@ def request_create(request):
     # The new-enterprise fields are only checked when no existing enterprise is chosen.
     new_enterprise = not (data and data.get("enterprise"))
     enterprise_form = EnterpriseForm(data if new_enterprise else None, prefix="ent")
-    project = RequestForm(data, prefix="req")
+    # A project guide leads here with its project type chosen.
+    project = RequestForm(
+        data, prefix="req", initial={"project_category": request.GET.get("projet")}
+    )
     if data is not None:
         valid = choice.is_valid() & project.is_valid()
         if new_enterprise:

@@ -102,6 +102,17 @@ MATRIX: dict[str, Access] = {
                                      LOGIN, NF, NF, OK, OK, NF, NF, NF, OK),
     # The bundle is submitted: its members no longer change (a conflict message, 200).
     "portals:member_withdraw":  post({}, LOGIN, NF, NF, OK, OK, NF, NF, NF, OK),
+    # --- Aids: the catalogue (anyone signed in), a campaign's routing (its federation) ---
+    "portals:aid_catalogue":    get(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "portals:campaign_aids_run": post({}, LOGIN, NF, NF, MOVED, MOVED, NF, NF, NF, MOVED),
+    # --- Cost references: federations, funders and staff read them ----------------------
+    "portals:cost_references":  get(LOGIN, NF,    NF,    OK,    OK,    OK,    OK,    OK,    OK),
+    "portals:cost_references_csv": get(LOGIN, NF, NF,    OK,    OK,    OK,    OK,    OK,    OK),
+    "portals:cost_references_xlsx": get(LOGIN, NF, NF,   OK,    OK,    OK,    OK,    OK,    OK),
+    "portals:providers":        get(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    # The world's request is not approved: nobody testifies about it (404 for everyone).
+    "portals:guide":            get(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "portals:testimonial":      get(LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
     # --- Funder space -------------------------------------------------------------------
     "portals:funder_home":      get(LOGIN, NF,    NF,    NF,    NF,    NF,    OK,    OK,    NF),
     "portals:funder_bundle": THE_FUNDER,
@@ -127,6 +138,7 @@ def url_kwargs(world: World, params: list[str], on: str = "request") -> dict[str
         "uidb64": "MQ",
         "token": "not-a-valid-token",
         "pk": world.request.enterprise_id,
+        "project_type": "online_shop",
     }
     if BUNDLE_PARAMS & set(params) or on != "request":
         bundle = submitted_bundle(world)
