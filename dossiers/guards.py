@@ -22,7 +22,7 @@ DE_MINIMIS_CEILING_KEY = {
     Enterprise.Sector.FISHERY: P.DE_MINIMIS_FISHERY,
     Enterprise.Sector.SGEI: P.DE_MINIMIS_SGEI,
 }
-# BRIEF rule 12: the documents every member brings. Statutes only for companies,
+# docs/rules.md#lender-documents: the documents every member brings. Statutes only for companies,
 # tax returns or, for a firm younger than two years, a forecast.
 ALWAYS_REQUIRED = (D.KBIS, D.MANAGER_ID, D.RIB)
 NO_STATUTES = (Enterprise.LegalForm.EI,)
@@ -57,7 +57,7 @@ def plan_problems(request: FundingRequest, on: date) -> list[str]:
 
 
 def plan_warnings(request: FundingRequest, on: date) -> list[str]:
-    """Not blocking: things an analyst will ask about (BRIEF rule 7, CCI practice)."""
+    """Not blocking: things an analyst will ask about (docs/rules.md#financing-plan)."""
     warn_at = _param(P.LOAN_TO_INVESTMENT_WARNING, on)
     if request.eligible_cost and request.loan_amount > request.eligible_cost * warn_at:
         return [

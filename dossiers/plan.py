@@ -1,4 +1,4 @@
-"""The financing plan: uses equal sources to the cent (BRIEF rule 7)."""
+"""The financing plan: uses equal sources to the cent (docs/rules.md#financing-plan)."""
 
 from dataclasses import dataclass
 from decimal import Decimal

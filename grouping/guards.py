@@ -66,7 +66,8 @@ def state_problems(members: list[BundleMember], expected: str) -> list[str]:
 
 
 def seal_problems(bundle: Bundle, members: list[BundleMember], on: date) -> list[str]:
-    """Does the bundle still make a collective file the funder takes (BRIEF rules 6, 8, 11)?"""
+    """Does the bundle still make a collective file the funder takes (docs/rules.md#grant-cap,
+    docs/rules.md#lender-minimum, docs/rules.md#collective-integrity)?"""
     policy = _policy(bundle)
     least = policy.min_members if policy else 2
     most = policy.max_members if policy else None
@@ -127,7 +128,7 @@ def seal_problems(bundle: Bundle, members: list[BundleMember], on: date) -> list
 
 
 def submission_problems(bundle: Bundle, members: list[BundleMember], on: date) -> list[str]:
-    """Every member's document set complete and in date (BRIEF rule 11)."""
+    """Every member's document set complete and in date (docs/rules.md#collective-integrity)."""
     problems = funder_problems(bundle) + state_problems(members, RequestState.GROUPED)
     if len(members) < 2:
         problems.append("Un dossier collectif réunit au moins 2 membres.")

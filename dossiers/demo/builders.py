@@ -54,7 +54,10 @@ def tiny_pdf(text: str = "Grappe") -> bytes:
 
 
 def required_document_kinds(enterprise: Enterprise, on: date) -> list[str]:
-    """The supporting documents ``dossiers.guards`` asks of this enterprise (BRIEF rule 12)."""
+    """The supporting documents ``dossiers.guards`` asks of this enterprise.
+
+    See docs/rules.md#lender-documents.
+    """
     kinds = [D.KBIS, D.MANAGER_ID, D.RIB]
     if enterprise.legal_form != Enterprise.LegalForm.EI:
         kinds.append(D.STATUTES)

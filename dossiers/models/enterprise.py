@@ -50,7 +50,7 @@ class Enterprise(models.Model):
         OTHER = "OTHER", _("Autre")
 
     class Sector(models.TextChoices):
-        # Which de minimis regulation applies (BRIEF rule 2).
+        # Which de minimis regulation applies (docs/rules.md#de-minimis).
         GENERAL = "general", _("Général (Règl. UE 2023/2831)")
         AGRICULTURE = "agriculture", _("Production agricole primaire (Règl. UE 2024/3118)")
         FISHERY = "fishery", _("Pêche et aquaculture (Règl. UE 717/2014)")
@@ -211,7 +211,10 @@ class Enterprise(models.Model):
 
 
 class RelatedEnterprise(models.Model):
-    """A partner or linked enterprise, counted in the SME declaration (BRIEF rule 1)."""
+    """A partner or linked enterprise, counted in the SME declaration.
+
+    See docs/rules.md#sme-category.
+    """
 
     class Relation(models.TextChoices):
         PARTNER = "partner", _("Partenaire (25 à 50 %)")
