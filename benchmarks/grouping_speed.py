@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.baseline import group_naive  # noqa: E402
 from benchmarks.instances import benchmark_policy, make_instance  # noqa: E402
-from grouping.baseline import group_naive  # noqa: E402
 from grouping.engine import group, upper_bound  # noqa: E402
 
 

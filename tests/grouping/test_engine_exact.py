@@ -2,10 +2,10 @@
 
 import random
 
+from benchmarks.exact import ladder_optimum, max_placed
 from benchmarks.instances import benchmark_policy, small_instance
 from grouping.engine import group
 from grouping.engine.packing import PackParams, pack
-from grouping.exact import ladder_optimum, max_placed
 
 EURO = 100
 
