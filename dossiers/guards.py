@@ -11,7 +11,6 @@ from decimal import Decimal
 from dossiers.de_minimis import PriorAid, ceiling_problem
 from dossiers.formatting import euros, format_date
 from dossiers.models import Enterprise, FundingRequest, SchemeParameter, SupportingDocument
-from dossiers.plan import balance_problem
 
 P = SchemeParameter.Key
 D = SupportingDocument.Kind
@@ -27,6 +26,16 @@ DE_MINIMIS_CEILING_KEY = {
 ALWAYS_REQUIRED = (D.KBIS, D.MANAGER_ID, D.RIB)
 NO_STATUTES = (Enterprise.LegalForm.EI,)
 NOTE_REQUIRED = {"request_changes", "reject", "reopen", "decline"}
+
+
+def balance_problem(uses_total: Decimal, sources_total: Decimal) -> str | None:
+    if uses_total == sources_total:
+        return None
+    gap = sources_total - uses_total
+    return (
+        f"Le plan de financement n'est pas équilibré : besoins {euros(uses_total)}, "
+        f"ressources {euros(sources_total)} (écart {euros(gap)})."
+    )
 
 
 def _param(key: str, on: date) -> Decimal:

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from dossiers.models import FundingRequest, RequestMessage
 from workers.delivery import tell
+from workers.jobs import enqueue_job
+from workers.models import Job
 
 MAX_LENGTH = 5000
 
@@ -20,9 +22,6 @@ def post_message(request: FundingRequest, *, author, body: str) -> RequestMessag
         raise ValidationError(
             _("Le message dépasse %(max)d caractères.") % {"max": MAX_LENGTH}, code="too_long"
         )
-    from workers.jobs import enqueue_job
-    from workers.models import Job
-
     with transaction.atomic():
         message = RequestMessage.objects.create(request=request, author=author, body=body)
         # A job row, sent after commit: a broker outage delays the e-mail, never loses it.

@@ -40,18 +40,6 @@ def line_errors(uses: list[PlanLine], sources: list[PlanLine]) -> list[str]:
     return errors
 
 
-def balance_problem(uses_total: Decimal, sources_total: Decimal) -> str | None:
-    if uses_total == sources_total:
-        return None
-    from dossiers.formatting import euros
-
-    gap = sources_total - uses_total
-    return (
-        f"Le plan de financement n'est pas équilibré : besoins {euros(uses_total)}, "
-        f"ressources {euros(sources_total)} (écart {euros(gap)})."
-    )
-
-
 def set_financing_plan(
     request: FundingRequest,
     *,

@@ -41,6 +41,8 @@ from time import perf_counter
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
+from dossiers.formatting import euros_from_cents
 from dossiers.models import Campaign, MissingParameter
 from dossiers.workflow import Conflict, Forbidden, Refused
 from grouping import bulk, permissions
@@ -48,6 +50,8 @@ from grouping.engine import GroupingResult, Policy, Unplaced, group, level_label
 from grouping.labels import describe_key
 from grouping.models import BundleMember, GroupingPolicy, GroupingRun
 from grouping.models.policy import ladder_problems
+from workers.jobs import enqueue_job
+from workers.models import Job
 
 ONE_ACTIVE_BUNDLE = "bundle_member_one_active_bundle_per_request"
 
@@ -137,13 +141,28 @@ def _engine_policy(campaign: Campaign, on: date) -> tuple[GroupingPolicy, Policy
         raise Refused(refused, [f"Règles de regroupement incohérentes ({invalid})."]) from invalid
 
 
+def start_grouping(campaign: Campaign, *, actor: User | None, on: date | None = None) -> Job:
+    """Check who asks and the campaign's rules, then queue the run as a background job: the
+    portal and the API refuse at once, with the reason, what the job would refuse later.
+    Asking again while a run is queued or running returns that job."""
+    on = on or timezone.localdate()
+    _check_actor(campaign, actor)
+    _engine_policy(campaign, on)
+    with transaction.atomic():
+        return enqueue_job(Job.Kind.RUN_GROUPING, campaign, created_by=actor)
+
+
+def _check_actor(campaign: Campaign, actor: User | None) -> None:
+    if actor is not None and not permissions.may_run_grouping(campaign, actor):
+        raise Forbidden("Vous n'avez pas le droit de regrouper les demandes de cette campagne.")
+
+
 def run_grouping(
-    campaign: Campaign, *, actor, dry_run: bool = False, on: date | None = None
+    campaign: Campaign, *, actor: User | None, dry_run: bool = False, on: date | None = None
 ) -> RunResult:
     """Group the campaign's free eligible requests into draft bundles (see module doc)."""
     on = on or timezone.localdate()
-    if actor is not None and not permissions.may_run_grouping(campaign, actor):
-        raise Forbidden("Vous n'avez pas le droit de regrouper les demandes de cette campagne.")
+    _check_actor(campaign, actor)
     row, policy = _engine_policy(campaign, on)
     run = GroupingRun.objects.create(
         campaign=campaign,
@@ -208,7 +227,7 @@ def _run(run: GroupingRun, campaign, row: GroupingPolicy, policy: Policy) -> Run
     timings["read"] = perf_counter() - clock
 
     mark = perf_counter()
-    proposed = group(candidates, policy, describe_key=describe_key)
+    proposed = group(candidates, policy, format_cents=euros_from_cents, describe_key=describe_key)
     eligible = len(candidates)
     del candidates
     timings["group"] = perf_counter() - mark

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grappe.admin import ReadOnlyMixin
 from workers import jobs
-from workers.models import Job, JobState, Notification, PurgedDraft
+from workers.models import Job, JobState, Notification
 
 
 @admin.register(Job)
@@ -34,9 +34,3 @@ class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["sent_at"]
     search_fields = ["key", "recipient__email", "subject"]
     raw_id_fields = ["recipient", "transition", "job"]
-
-
-@admin.register(PurgedDraft)
-class PurgedDraftAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["reference", "campaign", "draft_updated_at", "documents_erased", "purged_at"]
-    search_fields = ["reference"]

@@ -39,6 +39,7 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from grappe.errors import GrappeError
 from workers.celery_app import app as celery_app
 from workers.models import Job, JobState
 
@@ -55,16 +56,22 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 # Sending a message failed: the broker is down or unreachable.
 BROKER_ERRORS: tuple[type[BaseException], ...] = (BrokerOperationalError, OSError)
+# Options of a periodic task (celery beat): late acknowledgement, retried on a transient error.
+PERIODIC: dict[str, Any] = {
+    "acks_late": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
 MAX_RETRY_DELAY = 600
 ERROR_MAX_LENGTH = 2000
 
 
-class JobError(Exception):
+class JobError(GrappeError):
     """A permanent failure, worded for the person who asked for the work."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    api_code = "job_failed"
 
 
 class RetryLater(Exception):

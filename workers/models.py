@@ -1,4 +1,4 @@
-"""Long work as rows: jobs with a lifecycle, the e-mails sent, the drafts erased.
+"""Long work as rows: jobs with a lifecycle, and the e-mails sent.
 
 A job's life, every change a conditional UPDATE (STYLE rule 6) done by ``workers.jobs``::
 
@@ -55,6 +55,7 @@ class Job(models.Model):
         NOTIFY_BUNDLE = "notify_bundle", _("Avis d'une étape d'un dossier collectif")
         NOTIFY_MESSAGE = "notify_message", _("Avis d'un message sur une demande")
         PURGE_DRAFTS = "purge_drafts", _("Suppression des brouillons abandonnés")
+        EMIT_WEBHOOKS = "emit_webhooks", _("Envoi des événements d'un changement d'état")
 
     kind = models.CharField(_("type"), max_length=40, choices=Kind.choices)
     target_type = models.ForeignKey(
@@ -171,32 +172,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.recipient_id}"
-
-
-class PurgedDraft(models.Model):
-    """Proof that an abandoned draft was erased (GDPR accountability), without its content."""
-
-    reference = models.CharField(_("référence"), max_length=20, unique=True)
-    campaign = models.ForeignKey(
-        "dossiers.Campaign",
-        verbose_name=_("campagne"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    draft_created_at = models.DateTimeField(_("brouillon créé le"))
-    draft_updated_at = models.DateTimeField(_("brouillon modifié le"))
-    documents_erased = models.PositiveIntegerField(_("pièces effacées"), default=0)
-    job = models.ForeignKey(
-        Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="purged_drafts"
-    )
-    purged_at = models.DateTimeField(_("effacé le"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("brouillon effacé")
-        verbose_name_plural = _("brouillons effacés")
-        ordering = ["-purged_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.reference

@@ -1,6 +1,8 @@
 """Bundles: funders read those sent to them and decide per member; federations follow
 theirs and start the work on them (grouping runs, document builds)."""
 
+from collections.abc import Callable
+
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -24,9 +26,10 @@ from api.serializers.bundles import (
 from api.serializers.common import errors
 from api.serializers.jobs import JobSerializer
 from exports.build import latest_build
+from exports.services import request_build
 from grouping.bundles import record_decision
 from grouping.models import BundleMember
-from workers.jobs import enqueue_job
+from grouping.runs import start_grouping
 from workers.models import Job
 
 TAG = ["Dossiers collectifs"]
@@ -36,9 +39,10 @@ def _bundles(request):
     return access.bundles(request).select_related("campaign__federation", "funder")
 
 
-def _start(kind: str, target, user) -> Response:
+def _start(start: Callable[[], Job]) -> Response:
+    """Answer 202 with the job ``start()`` queued (its service refuses at once what it must)."""
     try:
-        job = enqueue_job(kind, target, created_by=user)
+        job = start()
     except LookupError as exc:  # no worker task declared for this kind in this deployment
         raise ApiError(
             "Ce traitement n'est pas disponible pour le moment.",
@@ -172,7 +176,7 @@ class DocumentBuild(APIView):
 
     def _build(self, request, reference: str) -> Response:
         bundle = get_object_or_404(_bundles(request), reference=reference)
-        return _start(Job.Kind.BUILD_DOCUMENTS, bundle, request.user)
+        return _start(lambda: request_build(bundle, actor=request.user))
 
 
 class GroupingRun(APIView):
@@ -190,4 +194,4 @@ class GroupingRun(APIView):
 
     def _run(self, request, reference: str) -> Response:
         campaign = get_object_or_404(access.campaigns(request), reference=reference)
-        return _start(Job.Kind.RUN_GROUPING, campaign, request.user)
+        return _start(lambda: start_grouping(campaign, actor=request.user))

@@ -15,6 +15,7 @@ from stdnum import luhn
 from accounts.models import User
 from dossiers import workflow
 from dossiers.demo import catalogue
+from dossiers.guards import NOTE_REQUIRED
 from dossiers.models import (
     DeMinimisAid,
     DeMinimisDeclaration,
@@ -153,8 +154,6 @@ SYSTEM_TRANSITIONS = {"group", "ungroup", "send"}
 
 def default_arguments(name: str, request: FundingRequest) -> dict:
     """Note and keyword arguments a transition needs, with plain defaults."""
-    from dossiers.guards import NOTE_REQUIRED
-
     arguments: dict = {}
     if name in NOTE_REQUIRED:
         arguments["note"] = catalogue.NOTES[name][0]

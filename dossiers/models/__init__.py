@@ -12,6 +12,7 @@ from dossiers.models.funding_request import (
 )
 from dossiers.models.messages import RequestMessage
 from dossiers.models.parameters import MissingParameter, SchemeParameter
+from dossiers.models.purged import PurgedDraft
 
 __all__ = [
     "Campaign",
@@ -21,6 +22,7 @@ __all__ = [
     "FinancingLine",
     "FundingRequest",
     "MissingParameter",
+    "PurgedDraft",
     "RelatedEnterprise",
     "RequestMessage",
     "RequestState",

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import sme
+from dossiers.models.parameters import SchemeParameter
 from dossiers.nomenclature import NAF_VERSION, departements, naf_codes
 from dossiers.validators import (
     validate_amount,
@@ -185,8 +186,6 @@ class Enterprise(models.Model):
         return years
 
     def compute_sme_category(self, on: date) -> str:
-        from dossiers.models.parameters import SchemeParameter
-
         def p(key: str) -> Decimal:
             return SchemeParameter.value_on(key, on)
 

@@ -14,9 +14,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from grappe.errors import GrappeError
 
-class MissingParameter(LookupError):
-    pass
+
+class MissingParameter(GrappeError, LookupError):
+    """No value of a scheme parameter is in force on the day asked."""
+
+    api_code = "missing_parameter"
 
 
 class SchemeParameter(models.Model):

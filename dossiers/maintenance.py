@@ -16,8 +16,13 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
-from dossiers.models import FundingRequest, RequestState, StoredFile, SupportingDocument
-from workers.models import PurgedDraft
+from dossiers.models import (
+    FundingRequest,
+    PurgedDraft,
+    RequestState,
+    StoredFile,
+    SupportingDocument,
+)
 
 logger = logging.getLogger(__name__)
 
