@@ -7,7 +7,7 @@ The periodic ones are scheduled in ``workers.schedule``.
 from celery import shared_task
 from django.utils import timezone
 
-from dossiers import maintenance, messages, notifications, reminders
+from dossiers import invitations, maintenance, messages, notifications, reminders
 from workers.jobs import PERIODIC, Report, enqueue_job, job_task
 from workers.models import Job
 
@@ -26,6 +26,12 @@ def notify_transition(job: Job, report: Report) -> dict:
 def notify_message(job: Job, report: Report) -> dict:
     """E-mail the other side of a request's thread about one new message, each once."""
     return {"sent": messages.notify_message(job.target_id, job=job)}
+
+
+@job_task(Job.Kind.SEND_INVITATION)
+def send_invitation(job: Job, report: Report) -> dict:
+    """E-mail an invited representative their one-time link, once."""
+    return {"sent": invitations.send_invitation(job.target_id, job=job)}
 
 
 @job_task(Job.Kind.PURGE_DRAFTS)

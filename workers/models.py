@@ -56,6 +56,7 @@ class Job(models.Model):
         NOTIFY_MESSAGE = "notify_message", _("Avis d'un message sur une demande")
         PURGE_DRAFTS = "purge_drafts", _("Suppression des brouillons abandonnés")
         EMIT_WEBHOOKS = "emit_webhooks", _("Envoi des événements d'un changement d'état")
+        SEND_INVITATION = "send_invitation", _("Invitation d'un représentant d'entreprise")
 
     kind = models.CharField(_("type"), max_length=40, choices=Kind.choices)
     target_type = models.ForeignKey(

@@ -10,6 +10,7 @@ from dossiers.models.funding_request import (
     RequestTransition,
     SupplierQuote,
 )
+from dossiers.models.invitation import Invitation
 from dossiers.models.messages import RequestMessage
 from dossiers.models.parameters import MissingParameter, SchemeParameter
 from dossiers.models.purged import PurgedDraft
@@ -21,6 +22,7 @@ __all__ = [
     "Enterprise",
     "FinancingLine",
     "FundingRequest",
+    "Invitation",
     "MissingParameter",
     "PurgedDraft",
     "RelatedEnterprise",

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers import invitations
 from dossiers.models import Campaign, FundingRequest, RequestState
 from dossiers.nomenclature import departements, naf_codes, regions
 from dossiers.requests import create_request
@@ -22,7 +23,6 @@ from portals.forms import (
     RequestFilterForm,
     RequestForm,
 )
-from portals.invitations import invite_representative
 from portals.views.shared import render_request_page
 
 REVIEWERS = (FEDERATION, STAFF)
@@ -188,7 +188,7 @@ def prefill(request):
                     created_by=request.user,
                     **project.request_fields(),
                 )
-                invite_representative(
+                invitations.invite(
                     funding_request=created,
                     email=form.cleaned_data["email"],
                     first_name=form.cleaned_data["first_name"],
@@ -224,7 +224,7 @@ def invite(request, reference: str):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invite_representative(
+            invitations.invite(
                 funding_request=funding_request,
                 invited_by=request.user,
                 base_url=_base_url(request),

@@ -1,5 +1,5 @@
 """The proof of an erased draft moves to the dossiers app (its table is renamed there);
-webhook fan-out becomes a job kind of its own."""
+webhook fan-out and invitations become job kinds of their own."""
 
 from django.db import migrations, models
 
@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
                     ("notify_message", "Avis d'un message sur une demande"),
                     ("purge_drafts", "Suppression des brouillons abandonnés"),
                     ("emit_webhooks", "Envoi des événements d'un changement d'état"),
+                    ("send_invitation", "Invitation d'un représentant d'entreprise"),
                 ],
                 max_length=40,
                 verbose_name="type",
