@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import invitations
+from dossiers.intake import prefill_request
 from dossiers.models import Campaign, FundingRequest, RequestState
 from dossiers.nomenclature import departements, naf_codes, regions
-from dossiers.requests import create_request
+from dossiers.workflow import WorkflowError
 from portals import export
 from portals.access import FEDERATION, STAFF, for_audience, visible_request
 from portals.forms import (
@@ -176,17 +177,18 @@ def prefill(request):
     """The federation describes an enterprise and a draft request, then invites the SME."""
     data = request.POST if request.method == "POST" else None
     form = PrefillForm(data, campaigns=_campaigns(request.user))
-    enterprise_form = EnterpriseForm(data, prefix="ent")
+    # A SIRET already registered is not an error here: prefill_request reuses that
+    # enterprise when the federation already deals with it, and refuses it otherwise.
+    enterprise_form = EnterpriseForm(data, prefix="ent", registered_siret_allowed=True)
     project = RequestForm(data, prefix="req")
     if data is not None and form.is_valid() & enterprise_form.is_valid() & project.is_valid():
         try:
             with transaction.atomic():
-                enterprise = enterprise_form.save()
-                created = create_request(
+                created = prefill_request(
+                    actor=request.user,
                     campaign=form.cleaned_data["campaign"],
-                    enterprise=enterprise,
-                    created_by=request.user,
-                    **project.request_fields(),
+                    enterprise=enterprise_form.cleaned_data,
+                    project=project.request_fields(),
                 )
                 invitations.invite(
                     funding_request=created,
@@ -196,6 +198,8 @@ def prefill(request):
                     invited_by=request.user,
                     base_url=_base_url(request),
                 )
+        except WorkflowError as refused:
+            enterprise_form.add_error("siret", refused.text)
         except ValidationError as exc:
             form.add_error("email", exc)
         else:
