@@ -39,10 +39,10 @@ _row_order = itemgetter(0, 1, 2)
 
 def pack_params(policy: Policy) -> PackParams:
     return PackParams(
-        m=policy.min_members,
-        M=policy.max_members,
-        L=policy.lender_minimum,
-        U=policy.lender_maximum,
+        min_members=policy.min_members,
+        max_members=policy.max_members,
+        lender_minimum=policy.lender_minimum,
+        lender_maximum=policy.lender_maximum,
         target_members=policy.target_members,
         target_loan=policy.target_loan,
     )

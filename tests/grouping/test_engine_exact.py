@@ -19,10 +19,10 @@ def test_on_one_group_the_engine_places_as_many_requests_as_the_exact_optimum():
         rng = random.Random(seed)
         cap = rng.choice([2, 3, 4])
         rules = PackParams(
-            m=2,
-            M=cap,
-            L=20_000 * EURO,
-            U=None,
+            min_members=2,
+            max_members=cap,
+            lender_minimum=20_000 * EURO,
+            lender_maximum=None,
             target_members=rng.choice([None, cap]),
             target_loan=None,
         )
