@@ -40,7 +40,7 @@ def _new_enterprise(fields: Mapping[str, Any]) -> Enterprise:
 
 
 def _enterprise(actor: User, fields: Mapping[str, Any]) -> Enterprise:
-    existing = Enterprise.objects.filter(siret=fields["siret"]).first()
+    existing: Enterprise | None = Enterprise.objects.filter(siret=fields["siret"]).first()
     if existing is None:
         return _new_enterprise(fields)
     # The enterprise's own record is not changed from here: the SME keeps it.

@@ -10,6 +10,8 @@ The row, not the broker, is the truth: a message lost with Redis, delivered twic
 picked up by a worker that then dies changes nothing that the reconciler cannot mend.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -30,8 +32,9 @@ ACTIVE = (JobState.QUEUED, JobState.RUNNING)
 FINISHED = (JobState.DONE, JobState.FAILED)
 
 
-class JobQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class JobQuerySet(models.QuerySet["Job"]):
+    def visible_to(self, user: Any) -> "JobQuerySet":
+        # ``user`` is Grappe's user model (accounts sits beside this app, not below it).
         """Jobs ``user`` started, or someone of their organisation did; staff see all."""
         if not user.is_authenticated:
             return self.none()
@@ -42,7 +45,7 @@ class JobQuerySet(models.QuerySet):
             mine |= Q(created_by__organisation_id=user.organisation_id)
         return self.filter(mine)
 
-    def active(self):
+    def active(self) -> "JobQuerySet":
         return self.filter(state__in=ACTIVE)
 
 

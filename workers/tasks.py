@@ -9,6 +9,6 @@ from workers import reconcile
 from workers.jobs import PERIODIC
 
 
-@shared_task(**PERIODIC)
-def reconcile_jobs() -> dict:
+@shared_task(**PERIODIC)  # type: ignore[untyped-decorator]
+def reconcile_jobs() -> dict[str, int]:
     return reconcile.reconcile().as_dict()
