@@ -167,9 +167,10 @@ class DocumentBuild(APIView):
         tags=TAG,
         summary="Lancer la construction des documents du dossier (fédérations)",
         description="Renvoie le travail de fond à suivre sur /api/v1/jobs/{id}/. Demander "
-        "une construction déjà en cours renvoie ce même travail.",
+        "une construction déjà en cours renvoie ce même travail. Un dossier qui n'est pas "
+        "scellé est refusé aussitôt (409, avec la raison).",
         request=None,
-        responses={202: JobSerializer, **errors(503)},
+        responses={202: JobSerializer, **errors(409, 503)},
     )
     def post(self, request, reference: str):
         return idempotent(self, request, lambda: self._build(request, reference))
@@ -185,9 +186,10 @@ class GroupingRun(APIView):
     @extend_schema(
         tags=["Campagnes"],
         summary="Lancer le regroupement des demandes éligibles d'une campagne (fédérations)",
-        description="Renvoie le travail de fond à suivre sur /api/v1/jobs/{id}/.",
+        description="Renvoie le travail de fond à suivre sur /api/v1/jobs/{id}/. Une campagne "
+        "sans règles de regroupement utilisables est refusée aussitôt (422, avec les raisons).",
         request=None,
-        responses={202: JobSerializer, **errors(503)},
+        responses={202: JobSerializer, **errors(422, 503)},
     )
     def post(self, request, reference: str):
         return idempotent(self, request, lambda: self._run(request, reference))
