@@ -101,3 +101,12 @@ class User(AbstractUser):
     @property
     def is_sme_representative(self) -> bool:
         return self.role == self.Role.SME_REPRESENTATIVE
+
+
+def federation_staff(organisation_id: int | None) -> "models.QuerySet[User]":
+    """The active officers and managers of one federation: who hears of its requests."""
+    return User.objects.filter(
+        organisation_id=organisation_id,
+        role__in=[User.Role.FEDERATION_OFFICER, User.Role.FEDERATION_MANAGER],
+        is_active=True,
+    )

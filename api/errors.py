@@ -107,18 +107,16 @@ def exception_handler(exc, context):
     if isinstance(exc, Refused):
         return Response(
             body(
-                "transition_refused",
+                exc.api_code,
                 exc.message,
                 [{"field": None, "code": "guard", "message": p} for p in exc.problems],
             ),
             status=status.HTTP_422_UNPROCESSABLE_ENTITY,
         )
     if isinstance(exc, Conflict):
-        return Response(
-            body(getattr(exc, "api_code", "conflict"), exc.message), status=status.HTTP_409_CONFLICT
-        )
+        return Response(body(exc.api_code, exc.message), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Forbidden):
-        return Response(body("transition_forbidden", exc.message), status=status.HTTP_403_FORBIDDEN)
+        return Response(body(exc.api_code, exc.message), status=status.HTTP_403_FORBIDDEN)
 
     if isinstance(exc, exceptions.APIException):
         headers = {}

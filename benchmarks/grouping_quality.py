@@ -25,9 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.baseline import group_naive  # noqa: E402
 from benchmarks.instances import EURO, benchmark_policy, make_instance, small_instance  # noqa: E402
-from grouping.baseline import group_naive  # noqa: E402
-from grouping.engine import group, upper_bound  # noqa: E402
+from dossiers.formatting import euros_from_cents  # noqa: E402
+from grouping.engine import group as group_with  # noqa: E402
+from grouping.engine import upper_bound  # noqa: E402
 from grouping.engine.run import prepare  # noqa: E402
 
 POLICIES = {
@@ -40,6 +42,11 @@ POLICIES = {
     },
     "pairs (2 members)": {"max_members": 2, "target_members": 2},
 }
+
+
+def group(candidates, policy):
+    """The engine, writing amounts as Grappe does."""
+    return group_with(candidates, policy, format_cents=euros_from_cents)
 
 
 def size_report(result, target: int | None) -> str:
@@ -121,7 +128,7 @@ def table_pairs(size: int, seed: int) -> None:
 
 
 def table_exact(seeds: int, size: int) -> None:
-    from grouping.exact import ladder_optimum  # ortools: a development dependency
+    from benchmarks.exact import ladder_optimum  # ortools: a development dependency
 
     print(f"\n## {seeds} instances of {size} requests, 2-3 members: against CP-SAT\n")
     policy = benchmark_policy(max_members=3, target_members=3)

@@ -21,9 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.baseline import group_naive  # noqa: E402
 from benchmarks.instances import benchmark_policy, make_instance  # noqa: E402
-from grouping.baseline import group_naive  # noqa: E402
-from grouping.engine import group, upper_bound  # noqa: E402
+from dossiers.formatting import euros_from_cents  # noqa: E402
+from grouping.engine import group as group_with  # noqa: E402
+from grouping.engine import upper_bound  # noqa: E402
+
+
+def group(candidates, policy):
+    """The engine, writing amounts as Grappe does."""
+    return group_with(candidates, policy, format_cents=euros_from_cents)
 
 
 def peak_rss_mb() -> float:

@@ -11,6 +11,7 @@ from dossiers.models import (
     Enterprise,
     FinancingLine,
     FundingRequest,
+    PurgedDraft,
     RelatedEnterprise,
     RequestTransition,
     SchemeParameter,
@@ -103,9 +104,7 @@ def _transition_action(name: str, label: str):
                 )
                 done += 1
             except workflow.WorkflowError as error:
-                refused.append(
-                    f"{funding_request.reference} : {error.message} {' '.join(error.problems)}"
-                )
+                refused.append(f"{funding_request.reference} : {error.text}")
         if done:
             modeladmin.message_user(request, f"{done} demande(s) : {label}.", messages.SUCCESS)
         for line in refused:
@@ -165,3 +164,9 @@ class DeMinimisDeclarationAdmin(admin.ModelAdmin):
 class StoredFileAdmin(admin.ModelAdmin):
     list_display = ["original_name", "content_type", "size", "sha256", "uploaded_at"]
     readonly_fields = ["file", "original_name", "content_type", "size", "sha256", "uploaded_by"]
+
+
+@admin.register(PurgedDraft)
+class PurgedDraftAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["reference", "campaign", "draft_updated_at", "documents_erased", "purged_at"]
+    search_fields = ["reference"]

@@ -1,9 +1,10 @@
 """De minimis ceiling check (Regulation (EU) 2023/2831 and sector regulations).
 
-BRIEF rule 2: all de minimis aid to a single undertaking over the window before the grant
-date, plus the new aid, must stay at or under the ceiling of its sector. Crossing it refuses
-the whole new aid, not just the excess. The grant date is the legal act's date. The window
-length is a parameter (3 rolling years by default) because French texts still vary.
+See docs/rules.md#de-minimis: all de minimis aid to a single undertaking over the window
+before the grant date, plus the new aid, must stay at or under the ceiling of its sector.
+Crossing it refuses the whole new aid, not just the excess. The grant date is the legal
+act's date. The window length is a parameter (3 rolling years by default) because French
+texts still vary.
 """
 
 from dataclasses import dataclass

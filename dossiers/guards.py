@@ -11,7 +11,6 @@ from decimal import Decimal
 from dossiers.de_minimis import PriorAid, ceiling_problem
 from dossiers.formatting import euros, format_date
 from dossiers.models import Enterprise, FundingRequest, SchemeParameter, SupportingDocument
-from dossiers.plan import balance_problem
 
 P = SchemeParameter.Key
 D = SupportingDocument.Kind
@@ -22,11 +21,21 @@ DE_MINIMIS_CEILING_KEY = {
     Enterprise.Sector.FISHERY: P.DE_MINIMIS_FISHERY,
     Enterprise.Sector.SGEI: P.DE_MINIMIS_SGEI,
 }
-# BRIEF rule 12: the documents every member brings. Statutes only for companies,
+# docs/rules.md#lender-documents: the documents every member brings. Statutes only for companies,
 # tax returns or, for a firm younger than two years, a forecast.
 ALWAYS_REQUIRED = (D.KBIS, D.MANAGER_ID, D.RIB)
 NO_STATUTES = (Enterprise.LegalForm.EI,)
 NOTE_REQUIRED = {"request_changes", "reject", "reopen", "decline"}
+
+
+def balance_problem(uses_total: Decimal, sources_total: Decimal) -> str | None:
+    if uses_total == sources_total:
+        return None
+    gap = sources_total - uses_total
+    return (
+        f"Le plan de financement n'est pas équilibré : besoins {euros(uses_total)}, "
+        f"ressources {euros(sources_total)} (écart {euros(gap)})."
+    )
 
 
 def _param(key: str, on: date) -> Decimal:
@@ -57,7 +66,7 @@ def plan_problems(request: FundingRequest, on: date) -> list[str]:
 
 
 def plan_warnings(request: FundingRequest, on: date) -> list[str]:
-    """Not blocking: things an analyst will ask about (BRIEF rule 7, CCI practice)."""
+    """Not blocking: things an analyst will ask about (docs/rules.md#financing-plan)."""
     warn_at = _param(P.LOAN_TO_INVESTMENT_WARNING, on)
     if request.eligible_cost and request.loan_amount > request.eligible_cost * warn_at:
         return [

@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import User, federation_staff
 from dossiers.models import FundingRequest, RequestMessage
 from workers.delivery import tell
+from workers.jobs import enqueue_job
+from workers.models import Job
 
 MAX_LENGTH = 5000
 
@@ -20,9 +22,6 @@ def post_message(request: FundingRequest, *, author, body: str) -> RequestMessag
         raise ValidationError(
             _("Le message dépasse %(max)d caractères.") % {"max": MAX_LENGTH}, code="too_long"
         )
-    from workers.jobs import enqueue_job
-    from workers.models import Job
-
     with transaction.atomic():
         message = RequestMessage.objects.create(request=request, author=author, body=body)
         # A job row, sent after commit: a broker outage delays the e-mail, never loses it.
@@ -34,11 +33,7 @@ def recipients(message: RequestMessage) -> list[User]:
     """The other side of the conversation: the SME hears the federation, and back."""
     request = message.request
     if message.author.is_sme_representative and not message.author.is_staff:
-        people = User.objects.filter(
-            organisation_id=request.campaign.federation_id,
-            role__in=[User.Role.FEDERATION_OFFICER, User.Role.FEDERATION_MANAGER],
-            is_active=True,
-        )
+        people = federation_staff(request.campaign.federation_id)
     else:
         people = request.enterprise.representatives.filter(is_active=True)
     return [p for p in people if p.email and p.pk != message.author_id]

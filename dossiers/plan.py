@@ -1,4 +1,4 @@
-"""The financing plan: uses equal sources to the cent (BRIEF rule 7)."""
+"""The financing plan: uses equal sources to the cent (docs/rules.md#financing-plan)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,18 +38,6 @@ def line_errors(uses: list[PlanLine], sources: list[PlanLine]) -> list[str]:
     if not uses:
         errors.append("Le plan de financement doit comporter au moins un besoin.")
     return errors
-
-
-def balance_problem(uses_total: Decimal, sources_total: Decimal) -> str | None:
-    if uses_total == sources_total:
-        return None
-    from dossiers.formatting import euros
-
-    gap = sources_total - uses_total
-    return (
-        f"Le plan de financement n'est pas équilibré : besoins {euros(uses_total)}, "
-        f"ressources {euros(sources_total)} (écart {euros(gap)})."
-    )
 
 
 def set_financing_plan(

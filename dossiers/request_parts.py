@@ -69,7 +69,7 @@ def set_de_minimis(
     aids: list[Aid],
     expected_version: int | None = None,
 ) -> FundingRequest:
-    """Record the applicant's declaration of de minimis aid received (BRIEF rule 2)."""
+    """Record the applicant's declaration of de minimis aid received (docs/rules.md#de-minimis)."""
     if no_aid_received and aids:
         raise ValidationError(
             "Vous déclarez n'avoir reçu aucune aide mais en listez : décochez la case "

@@ -1,8 +1,8 @@
 """EU SME category (Recommendation 2003/361/EC, Annex art. 2; décret 2008-1354 art. 3).
 
-BRIEF rule 1: headcount (annual work units) is a hard limit; the money test passes on
-turnover OR balance sheet. Partner enterprises (25–50 % stakes) are added pro rata, linked
-enterprises (control) at 100 %. 25 % or more public ownership means not an SME.
+See docs/rules.md#sme-category: headcount (annual work units) is a hard limit; the money
+test passes on turnover OR balance sheet. Partner enterprises (25–50 % stakes) are added pro
+rata, linked enterprises (control) at 100 %. 25 % or more public ownership means not an SME.
 The thresholds come from the dated parameter table, never from this module.
 """
 

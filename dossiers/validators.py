@@ -33,7 +33,7 @@ def _explain(exc: stdnum_errors.ValidationError, kind: str, digits: int) -> str:
 
 
 def validate_siren(value: str) -> None:
-    # BRIEF rule 3: 9 digits, Luhn; python-stdnum also knows La Poste's exception.
+    # docs/rules.md#siren-siret: 9 digits, Luhn; python-stdnum also knows La Poste's exception.
     try:
         stdnum_siren.validate(value)
     except stdnum_errors.ValidationError as exc:
@@ -41,8 +41,8 @@ def validate_siren(value: str) -> None:
 
 
 def validate_siret(value: str) -> None:
-    # BRIEF rule 3: Luhn over all 14 digits (not just the SIREN part, as localflavor does),
-    # except La Poste (SIREN 356000000) whose digit sum must be a multiple of 5.
+    # docs/rules.md#siren-siret: Luhn over all 14 digits (not just the SIREN part, as
+    # localflavor does), except La Poste (SIREN 356000000) whose digit sum must be a multiple of 5.
     try:
         stdnum_siret.validate(value)
     except stdnum_errors.ValidationError as exc:

@@ -14,8 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
+from dossiers import permissions
+from dossiers.guards import NOTE_REQUIRED, problems_for
 from dossiers.models import FundingRequest, RequestState, RequestTransition
 from dossiers.models.funding_request import EDITABLE
+from grappe.errors import GrappeError
+from workers.jobs import enqueue_job
+from workers.models import Job
 
 TRANSITIONS = (
     "submit", "resubmit", "start_review", "request_changes", "mark_eligible", "reject",
@@ -23,33 +28,31 @@ TRANSITIONS = (
 )  # fmt: skip
 
 
-class WorkflowError(Exception):
-    """Base of the errors a user is shown as they are."""
-
-    def __init__(self, message: str, problems: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or []
+class WorkflowError(GrappeError):
+    """A transition that cannot be done: refused, forbidden or overtaken."""
 
 
 class Refused(WorkflowError):
     """The transition exists from this state but a guard stops it."""
 
+    api_code = "transition_refused"
+
 
 class Forbidden(WorkflowError):
     """The actor may not trigger this transition on this request."""
+
+    api_code = "transition_forbidden"
 
 
 class Conflict(WorkflowError):
     """Someone else changed the request first."""
 
+    api_code = "conflict"
+
 
 def _notify_after_commit(logs: list[RequestTransition]) -> None:
     # The job row is written with the transition; its task is sent after commit only: a
     # rolled-back transition tells no one, a broker outage loses nothing (workers.reconcile).
-    from workers.jobs import enqueue_job
-    from workers.models import Job
-
     for log in logs:
         enqueue_job(Job.Kind.NOTIFY_TRANSITION, log, created_by=log.actor)
 
@@ -88,8 +91,6 @@ def lock_for_edit(request, *, actor, expected_version: int | None) -> FundingReq
         raise Conflict(
             f"Cette demande n'est plus modifiable : elle est « {_state_label(locked.state)} »."
         )
-    from dossiers import permissions
-
     if actor is not None and not permissions.is_applicant(locked, actor):
         raise Forbidden("Vous ne pouvez pas modifier cette demande.")
     return locked
@@ -125,8 +126,6 @@ def perform(
             raise Conflict(f"Action impossible : la demande est « {_state_label(locked.state)} ».")
         if actor is not None and not has_transition_perm(method, actor):
             raise Forbidden("Vous n'avez pas le droit de faire cette action sur cette demande.")
-        from dossiers.guards import problems_for
-
         problems = problems_for(name, locked, on, note=note, **kwargs)
         if problems:
             raise Refused("Action refusée :", problems)
@@ -183,8 +182,6 @@ def perform_many(
 
     Locks in primary-key order so that two batches never deadlock each other.
     """
-    from dossiers.guards import problems_for
-
     on = on or timezone.localdate()
     pks = sorted({getattr(r, "pk", r) for r in requests})
     done = []
@@ -227,8 +224,6 @@ class TransitionOption:
 
 def options_for(request: FundingRequest, user, *, on: date | None = None) -> list[TransitionOption]:
     """What ``user`` could do now, with reasons for what is refused (for the portals)."""
-    from dossiers.guards import NOTE_REQUIRED, problems_for
-
     on = on or timezone.localdate()
     options = []
     for name in TRANSITIONS:

@@ -40,6 +40,7 @@ from exports.members import (
     project_text,
 )
 from exports.snapshot import DossierSnapshot, Funder, FunderKind, LeadPartner, ReceiptSnapshot
+from grappe.errors import GrappeError
 from grouping.models import Bundle, BundleMember, BundleState
 
 QUOTE_COLUMNS = ("request_id", "supplier_name", "supplier_siret", "quote_date",
@@ -49,13 +50,10 @@ DOCUMENT_COLUMNS = ("request_id", "kind", "issued_on", "expires_on", "filename",
                     "size", "storage_name")  # fmt: skip
 
 
-class IncompleteDossier(Exception):
+class IncompleteDossier(GrappeError):
     """Members lack what the dossier must show (a de minimis declaration, a mandate)."""
 
-    def __init__(self, message: str, problems: list[str]):
-        super().__init__(message)
-        self.message = message
-        self.problems = problems
+    api_code = "incomplete_dossier"
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ from exports.package import safe_component, write_package
 from exports.pdf_dossier import render_dossier_pdf
 from exports.snapshot import fingerprint
 from exports.xlsx_annex import render_annex_xlsx
+from grappe.errors import GrappeError
 from grouping.bundles import mark_ready
 from grouping.models import Bundle, BundleState
 
@@ -65,12 +66,10 @@ CHUNK = 1 << 20
 Progress = Callable[[int, int], None]
 
 
-class BuildError(Exception):
+class BuildError(GrappeError):
     """The documents cannot be built; the message is for the person who asked."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    api_code = "build_refused"
 
 
 @dataclass(frozen=True, slots=True)

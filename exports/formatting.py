@@ -1,5 +1,5 @@
-"""French formatting for the documents, besides amounts and dates (``dossiers.formatting``,
-re-exported here): times in Paris, percentages, file sizes, and reading an amount back."""
+"""French formatting for the documents, besides amounts and dates (``dossiers.formatting``):
+times in Paris, percentages, file sizes, and reading an amount back."""
 
 from __future__ import annotations
 
@@ -7,15 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from dossiers.formatting import (
-    GROUP_SEPARATOR,
-    UNIT_SEPARATOR,
-    euros,
-    format_date,
-    format_number,
-)
-
-__all__ = ["euros", "format_date", "format_number"]  # the documents' one import
+from dossiers.formatting import GROUP_SEPARATOR, UNIT_SEPARATOR, format_date, format_number
 
 PARIS = ZoneInfo("Europe/Paris")
 CENT = Decimal("0.01")
@@ -44,6 +36,6 @@ def format_size(size: int) -> str:
 
 
 def parse_amount(text: str) -> Decimal:
-    """Inverse of :func:`euros` (used by tests and the package checks)."""
+    """Inverse of :func:`dossiers.formatting.euros` (used by tests and the package checks)."""
     cleaned = text.replace("€", "").replace(GROUP_SEPARATOR, "").replace(UNIT_SEPARATOR, "")
     return Decimal(cleaned.replace(" ", "").replace(",", "."))

@@ -37,7 +37,8 @@ from exports.snapshot import (
 CENT = Decimal("0.01")
 P = SchemeParameter.Key
 
-# The regulation each de minimis sector falls under (BRIEF rule 2), as the dossier cites it.
+# The regulation each de minimis sector falls under, as the dossier cites it
+# (docs/rules.md#de-minimis).
 REGULATIONS = {
     Enterprise.Sector.GENERAL: "Règlement (UE) 2023/2831",
     Enterprise.Sector.AGRICULTURE: "Règlement (UE) 2024/3118",

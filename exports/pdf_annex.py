@@ -10,7 +10,8 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
-from exports.formatting import format_date, format_number, format_size
+from dossiers.formatting import format_date, format_number
+from exports.formatting import format_size
 from exports.pdf_base import PORTRAIT_WIDTH, Styles, amount, key_values, para, table
 from exports.snapshot import ZERO, FinancingPlan, MemberSnapshot, PlanLine
 

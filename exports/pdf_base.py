@@ -32,7 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 from reportlab.platypus.tables import Table, TableStyle
 
-from exports.formatting import euros
+from dossiers.formatting import euros
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "GrappeSans"

@@ -30,7 +30,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
-from exports.formatting import format_date, format_number
+from dossiers.formatting import format_date, format_number
 from exports.pdf_annex import member_annex, plan_table
 from exports.pdf_base import (
     LANDSCAPE_WIDTH,

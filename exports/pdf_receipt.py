@@ -13,7 +13,8 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, ListFlowable, ListItem, Spacer
 
-from exports.formatting import PARIS, format_date, format_datetime, format_size
+from dossiers.formatting import format_date
+from exports.formatting import PARIS, format_datetime, format_size
 from exports.pdf_base import PORTRAIT_WIDTH, Styles, amount, build_pdf, key_values, para, table
 from exports.snapshot import ReceiptSnapshot, fingerprint
 

@@ -40,8 +40,8 @@ def pinned_info(
 class PinnedZipFile(ZipFile):
     """A write-mode ZipFile that stamps every entry with the same date and permissions.
 
-    ``writestr`` and ``write`` are overridden too, so a library that writes into a ZipFile
-    it is given (openpyxl's ``ExcelWriter``) gets pinned entries without knowing it.
+    ``writestr`` is overridden, so code that writes into a ZipFile it is given gets
+    pinned entries without knowing it; ``write_stream`` copies a stream without loading it.
     """
 
     def __init__(self, file: str | IO[bytes], *, day: date) -> None:
@@ -58,12 +58,6 @@ class PinnedZipFile(ZipFile):
     ) -> None:
         name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
         super().writestr(pinned_info(str(name), self.date_time, deflate=deflate), data)
-
-    def write(  # type: ignore[override]
-        self, filename: str, arcname: str | None = None, *args: Any, **kwargs: Any
-    ) -> None:
-        with open(filename, "rb") as source:
-            self.write_stream(arcname or filename, source)
 
     def write_stream(self, name: str, source: IO[bytes], *, deflate: bool = True) -> None:
         """Copy a readable binary stream into the archive without loading it whole."""

@@ -1,4 +1,5 @@
-# Load Celery with Django so that @shared_task binds to Grappe's app.
-from workers.celery_app import app as celery_app
+"""Grappe's project package: settings, URLs and the helpers every app shares.
 
-__all__ = ["celery_app"]
+The Celery application is loaded by the workers app when Django starts
+(``workers.apps.WorkersConfig.ready``), so that ``@shared_task`` binds to it.
+"""

@@ -27,7 +27,7 @@ def _report(modeladmin, request, done: list[str], refused: list[str]) -> None:
 
 
 def _refusal(subject: str, error: WorkflowError) -> str:
-    return f"{subject} : {' '.join([error.message, *error.problems])}"
+    return f"{subject} : {error.text}"
 
 
 def _run_action(dry_run: bool, label: str):

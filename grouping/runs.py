@@ -41,6 +41,8 @@ from time import perf_counter
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
+from dossiers.formatting import euros_from_cents
 from dossiers.models import Campaign, Instrument, MissingParameter
 from dossiers.workflow import Conflict, Forbidden, Refused
 from grouping import bulk, permissions
@@ -49,6 +51,8 @@ from grouping.engine import GroupingResult, Policy, ProposedBundle, Unplaced, gr
 from grouping.labels import describe_bundle_key, describe_key
 from grouping.models import Bundle, BundleMember, GroupingPolicy, GroupingRun
 from grouping.models.policy import ladder_problems
+from workers.jobs import enqueue_job
+from workers.models import Job
 
 ONE_ACTIVE_BUNDLE = "bundle_member_one_active_bundle_per_line"
 
@@ -177,10 +181,31 @@ def group_campaign(
     ]
 
 
+def start_grouping(campaign: Campaign, *, actor: User | None, on: date | None = None) -> Job:
+    """Check who asks and the campaign's rules for every kind, then queue the run (loans,
+    then grants) as a background job: the portal and the API refuse at once, with the
+    reason, what the job would refuse later. Asking again while a run is queued or running
+    returns that job."""
+    on = on or timezone.localdate()
+    _check_actor(campaign, actor)
+    kinds = kinds_with_rules(campaign)
+    if not kinds:
+        _engine_policy(campaign, Instrument.LOAN, on)  # refuses, saying the rules are missing
+    for kind in kinds:
+        _engine_policy(campaign, kind, on)
+    with transaction.atomic():
+        return enqueue_job(Job.Kind.RUN_GROUPING, campaign, created_by=actor)
+
+
+def _check_actor(campaign: Campaign, actor: User | None) -> None:
+    if actor is not None and not permissions.may_run_grouping(campaign, actor):
+        raise Forbidden("Vous n'avez pas le droit de regrouper les demandes de cette campagne.")
+
+
 def run_grouping(
     campaign: Campaign,
     *,
-    actor,
+    actor: User | None,
     kind: str = Instrument.LOAN,
     dry_run: bool = False,
     on: date | None = None,
@@ -188,8 +213,7 @@ def run_grouping(
     """Group the campaign's free eligible lines of ``kind`` into draft collectives (see
     module doc): loan lines into lender bundles, grant lines into grant collectives."""
     on = on or timezone.localdate()
-    if actor is not None and not permissions.may_run_grouping(campaign, actor):
-        raise Forbidden("Vous n'avez pas le droit de regrouper les demandes de cette campagne.")
+    _check_actor(campaign, actor)
     row, policy = _engine_policy(campaign, kind, on)
     run = GroupingRun.objects.create(
         campaign=campaign,
@@ -303,14 +327,16 @@ def group_lines(candidates, policy: Policy, categories: dict[int, str] | None) -
     """The engine on the candidates; with ``categories``, once per project category, the
     category appended to each key (one provider or bank product per collective)."""
     if categories is None:
-        return group(candidates, policy, describe_key=describe_key)
+        return group(candidates, policy, format_cents=euros_from_cents, describe_key=describe_key)
     by_category: dict[str, list] = {}
     for candidate in candidates:
         by_category.setdefault(categories[candidate.request_id], []).append(candidate)
     bundles: list[ProposedBundle] = []
     unplaced: list[Unplaced] = []
     for category in sorted(by_category):
-        result = group(by_category[category], policy, describe_key=describe_key)
+        result = group(
+            by_category[category], policy, format_cents=euros_from_cents, describe_key=describe_key
+        )
         bundles += [
             ProposedBundle(
                 key=(*bundle.key, category),

@@ -17,7 +17,7 @@ def run_campaign_grouping(job: Job, report) -> dict:
         results = group_campaign(job.target, actor=job.created_by)
     except WorkflowError as refused:
         # Refused, forbidden, overtaken by another writer: the person who asked reads why.
-        raise JobError(" ".join([refused.message, *refused.problems])) from refused
+        raise JobError(refused.text) from refused
     report(1, 1)
     # Counts, not the references: a million-request run proposes 170 000 bundles, and the
     # result is what every progress poll returns. The run rows lead to the rest.

@@ -82,12 +82,17 @@ class EnterpriseForm(forms.ModelForm):
             "headcount": _("En unités de travail annuel (UTA)."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, registered_siret_allowed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.registered_siret_allowed = registered_siret_allowed
         for name in ("headcount", "turnover", "balance_sheet"):
             self.fields[name].localize = True
             self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
             self.fields[name].widget.is_localized = True
+
+    def validate_unique(self) -> None:
+        if not self.registered_siret_allowed:
+            super().validate_unique()
 
     def clean_naf_code(self) -> str:
         return self.cleaned_data["naf_code"].strip().upper()
@@ -100,7 +105,7 @@ class EnterpriseForm(forms.ModelForm):
         cleaned = super().clean()
         siret = cleaned.get("siret")
         if siret:
-            self.instance.siren = siret[:9]
+            self.instance.siren = cleaned["siren"] = siret[:9]
         return cleaned
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import FinancingLine, FundingRequest, RequestState
+from portals.amounts import euros
 
 # One sentence per transition, as the applicant and the reviewer read it.
 TRANSITION_LABELS = {
@@ -83,8 +84,6 @@ def request_parts(funding_request: FundingRequest) -> dict:
 
 def timeline(funding_request: FundingRequest) -> list[TimelineEntry]:
     """Creation, then every transition in order, with who did it and the note."""
-    from portals.templatetags.portals import euros  # the template filter imports this module
-
     entries = [
         TimelineEntry(
             at=funding_request.created_at,

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from webhooks import delivery
+from webhooks import delivery, redelivery
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
@@ -56,9 +56,9 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         sent = 0
         for row in queryset.select_related("endpoint"):
             try:
-                delivery.redeliver(row)
+                redelivery.redeliver(row)
                 sent += 1
-            except delivery.EndpointDisabled as exc:
+            except redelivery.EndpointDisabled as exc:
                 self.message_user(request, f"{row.endpoint.url} : {exc}", messages.WARNING)
         if sent:
             self.message_user(request, _("%d envoi(s) relancé(s).") % sent, messages.SUCCESS)

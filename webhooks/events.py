@@ -1,7 +1,7 @@
 """What is sent, to whom: building the events and the deliveries of each.
 
-Everything starts from one request history row (``emit_for_transition``), called after
-commit by the transition's notification job (``dossiers.tasks.notify_transition``):
+Everything starts from one request history row (``emit_for_transition``), run by the
+transition's webhook job (``webhooks.tasks.emit_webhooks``, queued after its notices):
 
 - every transition → ``request.state_changed`` (to the campaign's federation, and to
   the funder the request was sent to, if any);
@@ -14,10 +14,13 @@ event: running the emission twice (a retried job) sends nothing twice.
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
 from dossiers.models import RequestTransition
+from grouping.models import BundleMember
+from grouping.models.bundle import SENT
 from webhooks.models import Event, WebhookDelivery, WebhookEndpoint
 
 NAMESPACE = uuid.UUID("1f6b0a52-3a53-4c8e-9a4e-6a7c1b2f0d11")
@@ -27,46 +30,48 @@ def event_id(key: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, key)
 
 
-def emit(event: str, *, key: str, organisation_ids: Iterable[int | None], data: dict, at) -> int:
-    """Queue ``event`` to every active endpoint of these organisations that wants it."""
+def emit(
+    event: str, *, key: str, organisation_ids: Iterable[int | None], data: dict, at: datetime
+) -> list[int]:
+    """Record ``event`` for every active endpoint of these organisations that wants it;
+    returns the new deliveries (none for an event already emitted), for the caller to send."""
     ident = event_id(key)
     payload = {"id": str(ident), "type": event, "created_at": at.isoformat(), "data": data}
     ids = {pk for pk in organisation_ids if pk}
-    queued = 0
+    created = []
     for endpoint in WebhookEndpoint.objects.filter(organisation_id__in=ids, is_active=True):
         if event not in endpoint.events:
             continue
-        if _create(endpoint, event, ident, payload):
-            queued += 1
-    return queued
+        delivery = _create(endpoint, event, ident, payload)
+        if delivery is not None:
+            created.append(delivery.pk)
+    return created
 
 
-def _create(endpoint: WebhookEndpoint, event: str, ident: uuid.UUID, payload: dict) -> bool:
-    from webhooks.tasks import deliver
-
+def _create(
+    endpoint: WebhookEndpoint, event: str, ident: uuid.UUID, payload: dict
+) -> WebhookDelivery | None:
     try:
         with transaction.atomic():
-            delivery = WebhookDelivery.objects.create(
+            return WebhookDelivery.objects.create(
                 endpoint=endpoint, event=event, event_id=ident, payload=payload
             )
     except IntegrityError:
-        return False  # already emitted
-    deliver.delay_on_commit(delivery.pk)
-    return True
+        return None  # already emitted
 
 
 def _money(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def emit_for_transition(transition_id: int) -> int:
+def emit_for_transition(transition_id: int) -> list[int]:
     log = (
         RequestTransition.objects.select_related("request__campaign")
         .filter(pk=transition_id)
         .first()
     )
     if log is None:
-        return 0
+        return []
     request = log.request
     parties = (request.campaign.federation_id, request.sent_to_id)
     queued = emit(
@@ -93,10 +98,7 @@ def emit_for_transition(transition_id: int) -> int:
     return queued
 
 
-def _bundle_sent(log: RequestTransition) -> int:
-    from grouping.models import BundleMember
-    from grouping.models.bundle import SENT
-
+def _bundle_sent(log: RequestTransition) -> list[int]:
     member = (
         BundleMember.objects.select_related("bundle__campaign", "bundle__funder")
         .filter(request_id=log.request_id, bundle__state__in=SENT)
@@ -104,7 +106,7 @@ def _bundle_sent(log: RequestTransition) -> int:
         .first()
     )
     if member is None or member.bundle.submitted_at is None:
-        return 0
+        return []
     bundle = member.bundle
     return emit(
         Event.BUNDLE_SENT,
@@ -125,9 +127,7 @@ def _bundle_sent(log: RequestTransition) -> int:
     )
 
 
-def _decision_recorded(log: RequestTransition) -> int:
-    from grouping.models import BundleMember
-
+def _decision_recorded(log: RequestTransition) -> list[int]:
     member = (
         BundleMember.objects.select_related("bundle__campaign", "request")
         .filter(request_id=log.request_id, decided_at__isnull=False)
@@ -135,7 +135,7 @@ def _decision_recorded(log: RequestTransition) -> int:
         .first()
     )
     if member is None:
-        return 0
+        return []
     bundle = member.bundle
     return emit(
         Event.DECISION_RECORDED,

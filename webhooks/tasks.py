@@ -2,7 +2,19 @@
 
 from celery import shared_task
 
-from webhooks import delivery
+from webhooks import delivery, events
+from workers.jobs import Report, job_task
+from workers.models import Job
+
+
+@job_task(Job.Kind.EMIT_WEBHOOKS)
+def emit_webhooks(job: Job, report: Report) -> dict:
+    """Queue the webhook events of one request history row (the job's target), each once:
+    a job run twice finds its deliveries already recorded and sends nothing twice."""
+    created = events.emit_for_transition(job.target_id)
+    for delivery_id in created:
+        deliver.delay_on_commit(delivery_id)
+    return {"queued": len(created)}
 
 
 @shared_task(acks_late=True)

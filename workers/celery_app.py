@@ -2,6 +2,7 @@
 
 import logging
 import os
+from typing import Any
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
@@ -15,7 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grappe.settings")
 logger = logging.getLogger(__name__)
 
 
-class Task(DjangoTask):
+class Task(DjangoTask):  # type: ignore[misc]  # Celery has no type information
     """``delay_on_commit`` that never turns a committed action into an error page.
 
     The broker can be down after the user's transaction has committed: the error is
@@ -23,13 +24,13 @@ class Task(DjangoTask):
     whose row stays queued until the reconciler sends it.
     """
 
-    def delay_on_commit(self, *args, **kwargs) -> None:
+    def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
         transaction.on_commit(lambda: self._apply_quietly(args, kwargs))
 
-    def apply_async_on_commit(self, args=None, kwargs=None, **options) -> None:
+    def apply_async_on_commit(self, args: Any = None, kwargs: Any = None, **options: Any) -> None:
         transaction.on_commit(lambda: self._apply_quietly(args, kwargs, **options))
 
-    def _apply_quietly(self, args, kwargs, **options) -> None:
+    def _apply_quietly(self, args: Any, kwargs: Any, **options: Any) -> None:
         try:
             self.apply_async(args, kwargs, **options)
         except (OperationalError, OSError) as exc:

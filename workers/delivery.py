@@ -7,15 +7,27 @@ acceptance and the stamp can repeat one e-mail: a repeated notice is better than
 """
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Model
 from django.utils import timezone, translation
 
-from workers.models import Notification
+from workers.models import Job, Notification
+
+# A person is Grappe's user model (accounts sits beside this app, not below it).
 
 
-def deliver(*, key: str, recipient, subject: str, body: str, transition=None, job=None) -> int:
+def deliver(
+    *,
+    key: str,
+    recipient: Any,
+    subject: str,
+    body: str,
+    transition: Model | None = None,
+    job: Job | None = None,
+) -> int:
     """E-mail ``recipient`` about event ``key`` unless already done; returns 1 if sent now."""
     if not recipient.email:
         return 0
@@ -32,12 +44,12 @@ def deliver(*, key: str, recipient, subject: str, body: str, transition=None, jo
 
 
 def tell(
-    people: Iterable,
+    people: Iterable[Any],
     *,
     key: str,
     compose: Callable[[], tuple[str, str]],
-    transition=None,
-    job=None,
+    transition: Model | None = None,
+    job: Job | None = None,
 ) -> int:
     """E-mail each of ``people`` about event ``key`` once, in their own language:
     ``compose()`` runs under each person's language and returns (subject, body)."""

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db import InterfaceError as DbInterfaceError
@@ -39,8 +40,9 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from grappe.errors import GrappeError
 from workers.celery_app import app as celery_app
-from workers.models import Job, JobState
+from workers.models import Job, JobQuerySet, JobState
 
 logger = logging.getLogger(__name__)
 
@@ -55,16 +57,22 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 # Sending a message failed: the broker is down or unreachable.
 BROKER_ERRORS: tuple[type[BaseException], ...] = (BrokerOperationalError, OSError)
+# Options of a periodic task (celery beat): late acknowledgement, retried on a transient error.
+PERIODIC: dict[str, Any] = {
+    "acks_late": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
 MAX_RETRY_DELAY = 600
 ERROR_MAX_LENGTH = 2000
 
 
-class JobError(Exception):
+class JobError(GrappeError):
     """A permanent failure, worded for the person who asked for the work."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    api_code = "job_failed"
 
 
 class RetryLater(Exception):
@@ -79,14 +87,14 @@ class Report(Protocol):
     def __call__(self, done: int, total: int | None = None) -> None: ...
 
 
-Work = Callable[[Job, Report], dict | None]
+Work = Callable[[Job, Report], dict[str, Any] | None]
 
 
 def task_name(kind: str) -> str:
     return f"jobs.{kind}"
 
 
-def job_task(kind: str):
+def job_task(kind: str) -> Callable[[Work], Any]:
     """Declare ``work(job, report)`` as the Celery task running jobs of ``kind``.
 
     ``work`` returns a small dict kept as the job's result (a count, a file's id), or None.
@@ -94,9 +102,9 @@ def job_task(kind: str):
     each unit of its result in one transaction, and skip what an earlier attempt finished.
     """
 
-    def decorate(work: Work):
-        @shared_task(bind=True, name=task_name(kind), acks_late=True, max_retries=None)
-        def task(self, job_id: int) -> str | None:
+    def decorate(work: Work) -> Any:
+        @shared_task(bind=True, name=task_name(kind), acks_late=True, max_retries=None)  # type: ignore[untyped-decorator]
+        def task(self: Any, job_id: int) -> str | None:
             eager = self.request.is_eager
             while True:
                 try:
@@ -123,7 +131,7 @@ def enqueue_job(
     kind: str,
     target: models.Model | None = None,
     *,
-    created_by=None,
+    created_by: AbstractBaseUser | None = None,
     key: str | None = None,
 ) -> Job:
     """Queue a job of ``kind`` on ``target``; sent to a worker once the transaction commits.
@@ -140,7 +148,7 @@ def enqueue_job(
         "target_type": ContentType.objects.get_for_model(target) if target is not None else None,
         "target_id": target.pk if target is not None else None,
     }
-    existing = Job.objects.active().filter(key=key).first()
+    existing: Job | None = Job.objects.active().filter(key=key).first()
     if existing is not None:
         return existing
     try:
@@ -156,7 +164,7 @@ def enqueue_job(
     return job
 
 
-def task_for(kind: str):
+def task_for(kind: str) -> Any:
     name = task_name(kind)
     task = celery_app.tasks.get(name)
     if task is None:
@@ -245,24 +253,24 @@ class _Heartbeat(threading.Thread):
         finally:
             connection.close()
 
-    def __enter__(self):
+    def __enter__(self) -> "_Heartbeat":
         self.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stopped.set()
         self.join()
 
 
 class _NoHeartbeat:
-    def __enter__(self):
+    def __enter__(self) -> "_NoHeartbeat":
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         return None
 
 
-def _mine(job_id: int, attempt: int):
+def _mine(job_id: int, attempt: int) -> JobQuerySet:
     """The job's row as long as this attempt still holds it (fencing on ``attempts``)."""
     return Job.objects.filter(pk=job_id, state=JobState.RUNNING, attempts=attempt)
 
@@ -324,18 +332,21 @@ def run_job(job_id: int, work: Work, *, heartbeat: bool = False) -> Job | None:
 
 def _check_target(job: Job) -> None:
     if job.target_type_id is not None and job.target is None:
+        kind = ContentType.objects.get_for_id(job.target_type_id)
         raise JobError(
-            f"{job.target_type.name.capitalize()} n° {job.target_id} introuvable : "
+            f"{kind.name.capitalize()} n° {job.target_id} introuvable : "
             "supprimé avant le traitement."
         )
 
 
 def _backoff(attempt: int) -> int:
-    return get_exponential_backoff_interval(
-        factor=settings.JOB_RETRY_BACKOFF_SECONDS,
-        retries=attempt - 1,
-        maximum=MAX_RETRY_DELAY,
-        full_jitter=False,
+    return int(
+        get_exponential_backoff_interval(
+            factor=settings.JOB_RETRY_BACKOFF_SECONDS,
+            retries=attempt - 1,
+            maximum=MAX_RETRY_DELAY,
+            full_jitter=False,
+        )
     )
 
 

@@ -1,4 +1,4 @@
-"""Long work as rows: jobs with a lifecycle, the e-mails sent, the drafts erased.
+"""Long work as rows: jobs with a lifecycle, and the e-mails sent.
 
 A job's life, every change a conditional UPDATE (STYLE rule 6) done by ``workers.jobs``::
 
@@ -9,6 +9,8 @@ A job's life, every change a conditional UPDATE (STYLE rule 6) done by ``workers
 The row, not the broker, is the truth: a message lost with Redis, delivered twice, or
 picked up by a worker that then dies changes nothing that the reconciler cannot mend.
 """
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -30,8 +32,9 @@ ACTIVE = (JobState.QUEUED, JobState.RUNNING)
 FINISHED = (JobState.DONE, JobState.FAILED)
 
 
-class JobQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class JobQuerySet(models.QuerySet["Job"]):
+    def visible_to(self, user: Any) -> "JobQuerySet":
+        # ``user`` is Grappe's user model (accounts sits beside this app, not below it).
         """Jobs ``user`` started, or someone of their organisation did; staff see all."""
         if not user.is_authenticated:
             return self.none()
@@ -42,7 +45,7 @@ class JobQuerySet(models.QuerySet):
             mine |= Q(created_by__organisation_id=user.organisation_id)
         return self.filter(mine)
 
-    def active(self):
+    def active(self) -> "JobQuerySet":
         return self.filter(state__in=ACTIVE)
 
 
@@ -56,6 +59,8 @@ class Job(models.Model):
         NOTIFY_MESSAGE = "notify_message", _("Avis d'un message sur une demande")
         PURGE_DRAFTS = "purge_drafts", _("Suppression des brouillons abandonnés")
         ROUTE_AIDS = "route_aids", _("Orientation des demandes d'une campagne vers les aides")
+        EMIT_WEBHOOKS = "emit_webhooks", _("Envoi des événements d'un changement d'état")
+        SEND_INVITATION = "send_invitation", _("Invitation d'un représentant d'entreprise")
 
     kind = models.CharField(_("type"), max_length=40, choices=Kind.choices)
     target_type = models.ForeignKey(
@@ -172,32 +177,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.recipient_id}"
-
-
-class PurgedDraft(models.Model):
-    """Proof that an abandoned draft was erased (GDPR accountability), without its content."""
-
-    reference = models.CharField(_("référence"), max_length=20, unique=True)
-    campaign = models.ForeignKey(
-        "dossiers.Campaign",
-        verbose_name=_("campagne"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    draft_created_at = models.DateTimeField(_("brouillon créé le"))
-    draft_updated_at = models.DateTimeField(_("brouillon modifié le"))
-    documents_erased = models.PositiveIntegerField(_("pièces effacées"), default=0)
-    job = models.ForeignKey(
-        Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="purged_drafts"
-    )
-    purged_at = models.DateTimeField(_("effacé le"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("brouillon effacé")
-        verbose_name_plural = _("brouillons effacés")
-        ordering = ["-purged_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.reference

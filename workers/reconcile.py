@@ -31,7 +31,7 @@ class Reconciled:
     resent: list[int] = field(default_factory=list)
     unsent: list[int] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int]:
         return {name: len(value) for name, value in self.__dict__.items()}
 
 

@@ -8,15 +8,15 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "deadline-reminders": {
-        "task": "workers.tasks.send_deadline_reminders",
+        "task": "dossiers.tasks.send_deadline_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
     "expiring-documents": {
-        "task": "workers.tasks.warn_expiring_documents",
+        "task": "dossiers.tasks.warn_expiring_documents",
         "schedule": crontab(hour=8, minute=15),
     },
     "purge-abandoned-drafts": {
-        "task": "workers.tasks.start_draft_purge",
+        "task": "dossiers.tasks.start_draft_purge",
         "schedule": crontab(hour=3, minute=30, day_of_week="sunday"),
     },
     "retry-webhook-deliveries": {

@@ -1,6 +1,8 @@
 """The progress a page polls while a job runs: ``GET /jobs/<id>/progress`` as JSON."""
 
-from django.http import JsonResponse
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -8,7 +10,7 @@ from django.views.decorators.http import require_GET
 from workers.models import FINISHED, Job
 
 
-def progress_payload(job: Job) -> dict:
+def progress_payload(job: Job) -> dict[str, Any]:
     return {
         "id": job.pk,
         "kind": job.kind,
@@ -29,7 +31,7 @@ def progress_payload(job: Job) -> dict:
 
 @require_GET
 @never_cache
-def job_progress(request, job_id: int) -> JsonResponse:
+def job_progress(request: HttpRequest, job_id: int) -> JsonResponse:
     # Someone else's job answers 404, as one that does not exist (STYLE rule 9).
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=job_id)
     return JsonResponse(progress_payload(job))

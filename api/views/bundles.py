@@ -1,6 +1,8 @@
 """Bundles: funders read those sent to them and decide per member; federations follow
 theirs and start the work on them (grouping runs, document builds)."""
 
+from collections.abc import Callable
+
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -24,9 +26,10 @@ from api.serializers.bundles import (
 from api.serializers.common import errors
 from api.serializers.jobs import JobSerializer
 from exports.build import latest_build
+from exports.services import request_build
 from grouping.decisions import record_decision
 from grouping.models import BundleMember
-from workers.jobs import enqueue_job
+from grouping.runs import start_grouping
 from workers.models import Job
 
 TAG = ["Dossiers collectifs"]
@@ -36,9 +39,10 @@ def _bundles(request):
     return access.bundles(request).select_related("campaign__federation", "funder")
 
 
-def _start(kind: str, target, user) -> Response:
+def _start(start: Callable[[], Job]) -> Response:
+    """Answer 202 with the job ``start()`` queued (its service refuses at once what it must)."""
     try:
-        job = enqueue_job(kind, target, created_by=user)
+        job = start()
     except LookupError as exc:  # no worker task declared for this kind in this deployment
         raise ApiError(
             "Ce traitement n'est pas disponible pour le moment.",
@@ -163,16 +167,17 @@ class DocumentBuild(APIView):
         tags=TAG,
         summary="Lancer la construction des documents du dossier (fédérations)",
         description="Renvoie le travail de fond à suivre sur /api/v1/jobs/{id}/. Demander "
-        "une construction déjà en cours renvoie ce même travail.",
+        "une construction déjà en cours renvoie ce même travail. Un dossier qui n'est pas "
+        "scellé est refusé aussitôt (409, avec la raison).",
         request=None,
-        responses={202: JobSerializer, **errors(503)},
+        responses={202: JobSerializer, **errors(409, 503)},
     )
     def post(self, request, reference: str):
         return idempotent(self, request, lambda: self._build(request, reference))
 
     def _build(self, request, reference: str) -> Response:
         bundle = get_object_or_404(_bundles(request), reference=reference)
-        return _start(Job.Kind.BUILD_DOCUMENTS, bundle, request.user)
+        return _start(lambda: request_build(bundle, actor=request.user))
 
 
 class GroupingRun(APIView):
@@ -181,13 +186,14 @@ class GroupingRun(APIView):
     @extend_schema(
         tags=["Campagnes"],
         summary="Lancer le regroupement des demandes éligibles d'une campagne (fédérations)",
-        description="Renvoie le travail de fond à suivre sur /api/v1/jobs/{id}/.",
+        description="Renvoie le travail de fond à suivre sur /api/v1/jobs/{id}/. Une campagne "
+        "sans règles de regroupement utilisables est refusée aussitôt (422, avec les raisons).",
         request=None,
-        responses={202: JobSerializer, **errors(503)},
+        responses={202: JobSerializer, **errors(422, 503)},
     )
     def post(self, request, reference: str):
         return idempotent(self, request, lambda: self._run(request, reference))
 
     def _run(self, request, reference: str) -> Response:
         campaign = get_object_or_404(access.campaigns(request), reference=reference)
-        return _start(Job.Kind.RUN_GROUPING, campaign, request.user)
+        return _start(lambda: start_grouping(campaign, actor=request.user))

@@ -10,7 +10,6 @@ from api import access
 from api.filters import FundingRequestFilter, filtered
 from api.idempotency import idempotent
 from api.permissions import FederationOnly, TokenScope
-from api.prefill import prefill_request
 from api.serializers.common import errors
 from api.serializers.requests import (
     CampaignSerializer,
@@ -18,6 +17,7 @@ from api.serializers.requests import (
     FundingRequestDetailSerializer,
     FundingRequestSerializer,
 )
+from dossiers.intake import prefill_request
 from dossiers.models import FinancingLine
 from dossiers.plan import PlanLine
 

@@ -16,7 +16,7 @@ from api.serializers.webhooks import (
     WebhookEndpointSerializer,
     WebhookEndpointUpdateSerializer,
 )
-from webhooks import delivery
+from webhooks import redelivery
 from webhooks.endpoints import register_endpoint, update_endpoint
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -131,8 +131,8 @@ class Redeliver(APIView):
             endpoint__in=endpoints(request).filter(pk=pk),
         )
         try:
-            again = delivery.redeliver(original)
-        except delivery.EndpointDisabled as exc:
+            again = redelivery.redeliver(original)
+        except redelivery.EndpointDisabled as exc:
             raise ApiError(str(exc), code="endpoint_disabled", status_code=409) from exc
         again.refresh_from_db()
         return Response(WebhookDeliverySerializer(again).data, status=status.HTTP_202_ACCEPTED)

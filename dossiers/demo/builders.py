@@ -15,6 +15,7 @@ from stdnum import luhn
 from accounts.models import User
 from dossiers import workflow
 from dossiers.demo import catalogue
+from dossiers.guards import NOTE_REQUIRED
 from dossiers.models import (
     DeMinimisAid,
     DeMinimisDeclaration,
@@ -61,7 +62,10 @@ def tiny_pdf(text: str = "Grappe") -> bytes:
 
 
 def required_document_kinds(enterprise: Enterprise, on: date) -> list[str]:
-    """The supporting documents ``dossiers.guards`` asks of this enterprise (BRIEF rule 12)."""
+    """The supporting documents ``dossiers.guards`` asks of this enterprise.
+
+    See docs/rules.md#lender-documents.
+    """
     kinds = [D.KBIS, D.MANAGER_ID, D.RIB]
     if enterprise.legal_form != Enterprise.LegalForm.EI:
         kinds.append(D.STATUTES)
@@ -162,8 +166,6 @@ SYSTEM_TRANSITIONS = {"group", "ungroup", "send"}
 
 def default_arguments(name: str, request: FundingRequest) -> dict:
     """Note and keyword arguments a transition needs, with plain defaults."""
-    from dossiers.guards import NOTE_REQUIRED
-
     arguments: dict = {}
     if name in NOTE_REQUIRED:
         arguments["note"] = catalogue.NOTES[name][0]

@@ -27,6 +27,7 @@ from dossiers.demo.builders import (
     valid_siret,
 )
 from dossiers.models import Campaign, Enterprise, FundingRequest, SchemeParameter
+from dossiers.nomenclature import departements
 from dossiers.plan import PlanLine
 from dossiers.requests import create_request
 
@@ -171,8 +172,6 @@ class DemoWorld:
         return f"{departement}{self.rng.randrange(0, 1000, 10):03d}"
 
     def _enterprise(self, number: int, state: str) -> Enterprise:
-        from dossiers.nomenclature import departements
-
         rng = self.rng
         trade = rng.choices(data.TRADES, weights=[t.weight for t in data.TRADES])[0]
         codes = list(departements())

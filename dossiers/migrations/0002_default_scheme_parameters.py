@@ -1,6 +1,6 @@
 """The scheme numbers in force when Grappe starts; administrators date new values later.
 
-Each row cites the rule it encodes (shared BRIEF, "Rules to encode").
+Each row cites the rule it encodes (``docs/rules.md#...``).
 """
 
 from datetime import date
@@ -10,28 +10,28 @@ from django.db import migrations
 
 DEFAULTS = [
     # key, value, valid_from, valid_to, source
-    ("grant_cap", "10000", date(2024, 1, 1), None, "Fonds UE transition numérique TPE — plafond 10 k€ par TPE (CINOV-IT), BRIEF règle 6"),
-    ("grant_aid_rate", "0.5", date(2024, 1, 1), None, "Taux d'aide du dispositif sur le coût éligible HT, BRIEF règle 6"),
-    ("lender_minimum", "20000", date(2024, 1, 1), None, "Minimum prêteur par dossier, BRIEF règle 8"),
-    ("loan_min", "5000", date(2024, 1, 1), None, "Bande produit prêt numérique 5–50 k€, BRIEF règle 8"),
-    ("loan_max", "50000", date(2024, 1, 1), None, "Bande produit prêt numérique 5–50 k€, BRIEF règle 8"),
-    ("loan_to_investment_warning", "0.70", date(2024, 1, 1), None, "Pratique CCI : prêt > 70 % de l'investissement, BRIEF règle 7"),
-    ("de_minimis_general", "300000", date(2024, 1, 1), date(2030, 12, 31), "Règlement (UE) 2023/2831, BRIEF règle 2"),
-    ("de_minimis_agriculture", "50000", date(2025, 1, 1), None, "Règlement (UE) 2024/3118, BRIEF règle 2"),
-    ("de_minimis_fishery", "40000", date(2024, 1, 1), None, "Règlement (UE) 717/2014 modifié par 2023/2391, BRIEF règle 2"),
-    ("de_minimis_sgei", "750000", date(2024, 1, 1), date(2030, 12, 31), "Règlement (UE) 2023/2832, BRIEF règle 2"),
-    ("de_minimis_window_years", "3", date(2024, 1, 1), None, "Trois années glissantes avant l'octroi, BRIEF règle 2"),
-    ("micro_headcount", "10", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, BRIEF règle 1"),
-    ("micro_turnover", "2000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, BRIEF règle 1"),
-    ("micro_balance", "2000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, BRIEF règle 1"),
-    ("small_headcount", "50", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, BRIEF règle 1"),
-    ("small_turnover", "10000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, BRIEF règle 1"),
-    ("small_balance", "10000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, BRIEF règle 1"),
-    ("medium_headcount", "250", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, BRIEF règle 1"),
-    ("medium_turnover", "50000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, BRIEF règle 1"),
-    ("medium_balance", "43000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, BRIEF règle 1"),
-    ("kbis_validity_days", "90", date(2024, 1, 1), None, "Kbis de moins de 3 mois, BRIEF règle 11"),
-    ("bank_letter_validity_days", "180", date(2024, 1, 1), None, "Lettre d'accord bancaire de moins de 6 mois, BRIEF règle 11"),
+    ("grant_cap", "10000", date(2024, 1, 1), None, "Fonds UE transition numérique TPE — plafond 10 k€ par TPE (CINOV-IT), docs/rules.md#grant-cap"),
+    ("grant_aid_rate", "0.5", date(2024, 1, 1), None, "Taux d'aide du dispositif sur le coût éligible HT, docs/rules.md#grant-cap"),
+    ("lender_minimum", "20000", date(2024, 1, 1), None, "Minimum prêteur par dossier, docs/rules.md#lender-minimum"),
+    ("loan_min", "5000", date(2024, 1, 1), None, "Bande produit prêt numérique 5–50 k€, docs/rules.md#lender-minimum"),
+    ("loan_max", "50000", date(2024, 1, 1), None, "Bande produit prêt numérique 5–50 k€, docs/rules.md#lender-minimum"),
+    ("loan_to_investment_warning", "0.70", date(2024, 1, 1), None, "Pratique CCI : prêt > 70 % de l'investissement, docs/rules.md#financing-plan"),
+    ("de_minimis_general", "300000", date(2024, 1, 1), date(2030, 12, 31), "Règlement (UE) 2023/2831, docs/rules.md#de-minimis"),
+    ("de_minimis_agriculture", "50000", date(2025, 1, 1), None, "Règlement (UE) 2024/3118, docs/rules.md#de-minimis"),
+    ("de_minimis_fishery", "40000", date(2024, 1, 1), None, "Règlement (UE) 717/2014 modifié par 2023/2391, docs/rules.md#de-minimis"),
+    ("de_minimis_sgei", "750000", date(2024, 1, 1), date(2030, 12, 31), "Règlement (UE) 2023/2832, docs/rules.md#de-minimis"),
+    ("de_minimis_window_years", "3", date(2024, 1, 1), None, "Trois années glissantes avant l'octroi, docs/rules.md#de-minimis"),
+    ("micro_headcount", "10", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, docs/rules.md#sme-category"),
+    ("micro_turnover", "2000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, docs/rules.md#sme-category"),
+    ("micro_balance", "2000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, docs/rules.md#sme-category"),
+    ("small_headcount", "50", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, docs/rules.md#sme-category"),
+    ("small_turnover", "10000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, docs/rules.md#sme-category"),
+    ("small_balance", "10000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, docs/rules.md#sme-category"),
+    ("medium_headcount", "250", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, docs/rules.md#sme-category"),
+    ("medium_turnover", "50000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, docs/rules.md#sme-category"),
+    ("medium_balance", "43000000", date(2005, 1, 1), None, "Recommandation 2003/361/CE annexe art. 2, docs/rules.md#sme-category"),
+    ("kbis_validity_days", "90", date(2024, 1, 1), None, "Kbis de moins de 3 mois, docs/rules.md#collective-integrity"),
+    ("bank_letter_validity_days", "180", date(2024, 1, 1), None, "Lettre d'accord bancaire de moins de 6 mois, docs/rules.md#collective-integrity"),
 ]  # fmt: skip
 
 

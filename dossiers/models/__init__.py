@@ -11,8 +11,10 @@ from dossiers.models.funding_request import (
     RequestTransition,
     SupplierQuote,
 )
+from dossiers.models.invitation import Invitation
 from dossiers.models.messages import RequestMessage
 from dossiers.models.parameters import MissingParameter, SchemeParameter
+from dossiers.models.purged import PurgedDraft
 
 __all__ = [
     "Campaign",
@@ -22,7 +24,9 @@ __all__ = [
     "FinancingLine",
     "FundingRequest",
     "Instrument",
+    "Invitation",
     "MissingParameter",
+    "PurgedDraft",
     "RelatedEnterprise",
     "RequestMessage",
     "RequestState",

@@ -1,4 +1,4 @@
-"""Uploaded files and the supporting documents a lender expects (BRIEF rule 12)."""
+"""Uploaded files and the supporting documents a lender expects (docs/rules.md#lender-documents)."""
 
 from datetime import date, timedelta
 
@@ -62,7 +62,10 @@ class SupportingDocument(models.Model):
         return f"{self.get_kind_display()} — {self.stored_file.original_name}"
 
     def valid_until(self, *, kbis_days: int, bank_letter_days: int) -> date | None:
-        """The last day this document counts (BRIEF rule 11: Kbis ≤ 3 months, letter ≤ 6)."""
+        """The last day this document counts (Kbis ≤ 3 months, bank letter ≤ 6).
+
+        See docs/rules.md#collective-integrity.
+        """
         limits = [self.expires_on] if self.expires_on else []
         if self.kind == self.Kind.KBIS:
             limits.append(self.issued_on + timedelta(days=kbis_days))

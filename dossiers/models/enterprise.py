@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import sme
+from dossiers.models.parameters import SchemeParameter
 from dossiers.nomenclature import NAF_VERSION, departements, naf_codes
 from dossiers.validators import (
     validate_amount,
@@ -50,7 +51,7 @@ class Enterprise(models.Model):
         OTHER = "OTHER", _("Autre")
 
     class Sector(models.TextChoices):
-        # Which de minimis regulation applies (BRIEF rule 2).
+        # Which de minimis regulation applies (docs/rules.md#de-minimis).
         GENERAL = "general", _("Général (Règl. UE 2023/2831)")
         AGRICULTURE = "agriculture", _("Production agricole primaire (Règl. UE 2024/3118)")
         FISHERY = "fishery", _("Pêche et aquaculture (Règl. UE 717/2014)")
@@ -185,8 +186,6 @@ class Enterprise(models.Model):
         return years
 
     def compute_sme_category(self, on: date) -> str:
-        from dossiers.models.parameters import SchemeParameter
-
         def p(key: str) -> Decimal:
             return SchemeParameter.value_on(key, on)
 
@@ -211,7 +210,10 @@ class Enterprise(models.Model):
 
 
 class RelatedEnterprise(models.Model):
-    """A partner or linked enterprise, counted in the SME declaration (BRIEF rule 1)."""
+    """A partner or linked enterprise, counted in the SME declaration.
+
+    See docs/rules.md#sme-category.
+    """
 
     class Relation(models.TextChoices):
         PARTNER = "partner", _("Partenaire (25 à 50 %)")

@@ -312,7 +312,10 @@ class SupplierQuote(models.Model):
 
 
 class DeMinimisDeclaration(models.Model):
-    """The applicant's sworn list of de minimis aid received over the window (BRIEF rule 2)."""
+    """The applicant's sworn list of de minimis aid received over the window.
+
+    See docs/rules.md#de-minimis.
+    """
 
     request = models.OneToOneField(
         FundingRequest, on_delete=models.CASCADE, related_name="de_minimis"

@@ -1,8 +1,9 @@
 """The dated parameter table: every scheme number, with its validity period and source.
 
-BRIEF: "Every number below belongs in a dated parameter table (valid from / valid to,
-editable by an administrator), never in code: schemes change every year." A row may be
-specific to one funder (e.g. a bank's own lender minimum); the general row applies otherwise.
+See docs/rules.md#dated-parameters: every scheme number belongs in a dated parameter
+table (valid from / valid to, editable by an administrator), never in code: schemes
+change every year. A row may be specific to one funder (e.g. a bank's own lender
+minimum); the general row applies otherwise.
 """
 
 from datetime import date
@@ -13,9 +14,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from grappe.errors import GrappeError
 
-class MissingParameter(LookupError):
-    pass
+
+class MissingParameter(GrappeError, LookupError):
+    """No value of a scheme parameter is in force on the day asked."""
+
+    api_code = "missing_parameter"
 
 
 class SchemeParameter(models.Model):

@@ -42,14 +42,14 @@ class _Queue:
     def first_fit(self, loan: int, q: PackParams) -> Bin | None:
         bins = self.bins
         while self.start < len(bins) and (
-            bins[self.start][0] != self.level or len(bins[self.start][2]) >= q.M
+            bins[self.start][0] != self.level or len(bins[self.start][2]) >= q.max_members
         ):
             self.start += 1  # full or moved away: never usable here again
         for index in range(self.start, min(len(bins), self.start + 64)):
             bin_ = bins[index]
-            if bin_[0] != self.level or len(bin_[2]) >= q.M:
+            if bin_[0] != self.level or len(bin_[2]) >= q.max_members:
                 continue
-            if q.U is None or bin_[3] + loan <= q.U:
+            if q.lender_maximum is None or bin_[3] + loan <= q.lender_maximum:
                 return bin_
         return None
 
@@ -102,7 +102,7 @@ def absorb_leftovers(
         group_bins.sort(key=lambda b: (len(b[2]), b[0], b[1], b[2][0][1]))
         index = _Index(chain)
         for bin_ in group_bins:
-            if len(bin_[2]) < q.M:
+            if len(bin_[2]) < q.max_members:
                 index.register(bin_)
         items = leftovers[top]
         chains = {item[1]: chain(origin[item[1]], 0) if last else [top] for item in items}
@@ -112,7 +112,7 @@ def absorb_leftovers(
             bins.extend(new_bins)
             group_bins.extend(new_bins)
             for bin_ in new_bins:
-                if len(bin_[2]) < q.M:
+                if len(bin_[2]) < q.max_members:
                     index.register(bin_)
             placed = {item[1] for bin_ in new_bins for item in bin_[2]}
             items = [item for item in items if item[1] not in placed]
@@ -202,24 +202,24 @@ def _steal(
 def _steal_one(
     pool: list[Item], donors: list[Bin], level: int, origin: dict[int, Key], q: PackParams
 ) -> tuple[list[Item], int] | None:
-    chosen = pool[: q.M]
+    chosen = pool[: q.max_members]
     total = sum(item[0] for item in chosen)
     taken: list[tuple[Bin, Item]] = []
     moved = 0
-    while total < q.L or len(chosen) + len(taken) < q.m:
-        if len(chosen) + len(taken) >= q.M:
+    while total < q.lender_minimum or len(chosen) + len(taken) < q.min_members:
+        if len(chosen) + len(taken) >= q.max_members:
             if len(chosen) <= 1:
                 break
             total -= chosen.pop()[0]  # make room: the smallest leftover waits
-        deficit = q.L - total
+        deficit = q.lender_minimum - total
         best = None
         best_rank = None
         for bin_ in donors:
-            if len(bin_[2]) <= q.m:
+            if len(bin_[2]) <= q.min_members:
                 continue
             for item in bin_[2]:
                 loan = item[0]
-                if bin_[3] - loan < q.L or any(item is other for _, other in taken):
+                if bin_[3] - loan < q.lender_minimum or any(item is other for _, other in taken):
                     continue
                 free = bin_[0] == level
                 covers = loan >= deficit
@@ -232,7 +232,7 @@ def _steal_one(
             break
         if not best_rank[0]:
             moved += 1
-            if moved >= q.m:
+            if moved >= q.min_members:
                 break
         bin_, item = best
         if bin_[0] == 0:
@@ -243,7 +243,11 @@ def _steal_one(
         taken.append(best)
         total += item[0]
     members = chosen + [item for _, item in taken]
-    valid = q.m <= len(members) <= q.M and total >= q.L and (q.U is None or total <= q.U)
+    valid = (
+        q.min_members <= len(members) <= q.max_members
+        and total >= q.lender_minimum
+        and (q.lender_maximum is None or total <= q.lender_maximum)
+    )
     if valid:
         return members, total
     for bin_, item in taken:  # undo

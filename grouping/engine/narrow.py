@@ -48,7 +48,7 @@ def narrow_bundles(
         raise AssertionError("a widest group shares its widest key")
 
     def valid(total: int) -> bool:
-        return total >= q.L and (q.U is None or total <= q.U)
+        return total >= q.lender_minimum and (q.lender_maximum is None or total <= q.lender_maximum)
 
     def score(*levels_sizes: tuple[int, int]) -> list[int]:
         counts = [0] * (last + 1)

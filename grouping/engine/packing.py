@@ -11,7 +11,9 @@ requests (each bundle needs ``L`` and a loan above ``L`` cannot count for more t
 ``p`` largest loans give the largest capped sum and the ``p`` smallest the smallest sum,
 so a ``p`` for which no ``k`` satisfies these inequalities with those extremes is out
 of reach. The bound is the largest ``p`` that passes. It refines the simple
-``min(n, M * floor(total / L))`` (which it never exceeds).
+``min(n, M * floor(total / L))`` (which it never exceeds). In the code, ``m``, ``M``, ``L``
+and ``U`` are ``PackParams.min_members``, ``max_members``, ``lender_minimum`` and
+``lender_maximum``.
 
 Packing. Take the ``p`` largest loans, pick a bundle count ``k`` near the target, and
 deal the requests out: first a snake deal (1..k, k..1, ...) that balances both the
@@ -54,12 +56,12 @@ def sort_items(items: list[Item]) -> None:
 
 def _k_range(p: int, capped_top: int, plain_bottom: int, q: PackParams) -> tuple[int, int]:
     """Bundle counts allowed for ``p`` requests by the counting argument above."""
-    k_lo = max(1, -(-p // q.M))
-    if q.U is not None:
-        k_lo = max(k_lo, -(-plain_bottom // q.U))
-    k_hi = p // q.m
-    if q.L > 0:
-        k_hi = min(k_hi, capped_top // q.L)
+    k_lo = max(1, -(-p // q.max_members))
+    if q.lender_maximum is not None:
+        k_lo = max(k_lo, -(-plain_bottom // q.lender_maximum))
+    k_hi = p // q.min_members
+    if q.lender_minimum > 0:
+        k_hi = min(k_hi, capped_top // q.lender_minimum)
     return k_lo, k_hi
 
 
@@ -67,7 +69,7 @@ class _Prefixes:
     """Prefix sums for the bound, computed lazily (the common case never needs them)."""
 
     def __init__(self, loans: list[int], q: PackParams) -> None:
-        cap = q.L if q.L > 0 else 0
+        cap = q.lender_minimum if q.lender_minimum > 0 else 0
         self.capped_top = [0, *accumulate(min(w, cap) for w in loans)] if cap else None
         self.plain_bottom = [0, *accumulate(reversed(loans))]
 
@@ -79,10 +81,10 @@ class _Prefixes:
 def _full_k_range(loans: list[int], q: PackParams) -> tuple[int, int]:
     total = sum(loans)
     capped = total
-    if q.L > 0:
+    if q.lender_minimum > 0:
         index = 0  # loans above L form a prefix (descending order)
-        while index < len(loans) and loans[index] > q.L:
-            capped -= loans[index] - q.L
+        while index < len(loans) and loans[index] > q.lender_minimum:
+            capped -= loans[index] - q.lender_minimum
             index += 1
     return _k_range(len(loans), capped, total, q)
 
@@ -94,22 +96,22 @@ def group_bound(loans: list[int], q: PackParams, *, presorted: bool = True) -> i
     sorted only when the whole group cannot be placed (the common case needs no sort).
     """
     n = len(loans)
-    if n < q.m:
+    if n < q.min_members:
         return 0
     if presorted:
         k_lo, k_hi = _full_k_range(loans, q)
     else:
         total = sum(loans)
         capped = total
-        if q.L > 0 and max(loans) > q.L:
-            capped = sum(map(min, loans, repeat(q.L)))
+        if q.lender_minimum > 0 and max(loans) > q.lender_minimum:
+            capped = sum(map(min, loans, repeat(q.lender_minimum)))
         k_lo, k_hi = _k_range(n, capped, total, q)
     if k_lo <= k_hi:
         return n
     if not presorted:
         loans = sorted(loans, reverse=True)
     prefixes = _Prefixes(loans, q)
-    for p in range(n - 1, q.m - 1, -1):
+    for p in range(n - 1, q.min_members - 1, -1):
         k_lo, k_hi = prefixes.k_range(p, q)
         if k_lo <= k_hi:
             return p
@@ -129,7 +131,7 @@ def _preferred_k(p: int, loan_total: int, k_lo: int, k_hi: int, q: PackParams) -
 def pack(items: list[Item], q: PackParams) -> tuple[list[Packed], list[Item]]:
     """Pack one group (sorted descending). Returns (bundles, leftover items)."""
     n = len(items)
-    if n < q.m:
+    if n < q.min_members:
         return [], items
     loans = list(map(_loan_of, items))
     k_lo, k_hi = _full_k_range(loans, q)
@@ -202,7 +204,9 @@ def _keep_large_leftovers(
         while changed:
             changed = False
             for position, member in enumerate(members):
-                need = q.L - (total - member[0])  # smallest loan that keeps the bundle valid
+                need = q.lender_minimum - (
+                    total - member[0]
+                )  # smallest loan that keeps the bundle valid
                 index = bisect_left(pool, (need, -1, -1))
                 if index < len(pool) and pool[index] < member:
                     incoming = pool.pop(index)
@@ -231,7 +235,7 @@ def _deal(
     loan_total = sum(loans[:p]) if q.target_loan is not None else 0
     k_star = _preferred_k(p, loan_total, k_lo, k_hi, q)
     ks = [k_star, k_star - 1, k_lo]
-    if q.U is not None:
+    if q.lender_maximum is not None:
         ks += [k_star + 1, k_hi]
     tried: list[int] = []
     best: list[list[int]] = []
@@ -243,7 +247,7 @@ def _deal(
         snake = _snake(items, loans, p, k, q)
         if snake is not None:
             return snake, []
-        for cap in dict.fromkeys((min(q.M, -(-p // k)), q.M)):
+        for cap in dict.fromkeys((min(q.max_members, -(-p // k)), q.max_members)):
             bins = _lpt(loans, p, k, cap, q)
             if bins is None:
                 continue
@@ -263,7 +267,9 @@ def _snake(
     valid (member counts differ by one at most). C-speed slices, no per-item loop."""
     period = 2 * k
     totals = [sum(loans[b:p:period]) + sum(loans[period - 1 - b : p : period]) for b in range(k)]
-    if min(totals) < q.L or (q.U is not None and max(totals) > q.U):
+    if min(totals) < q.lender_minimum or (
+        q.lender_maximum is not None and max(totals) > q.lender_maximum
+    ):
         return None
     return [
         (items[b:p:period] + items[period - 1 - b : p : period], total)
@@ -277,12 +283,12 @@ def _lpt(loans: list[int], p: int, k: int, cap: int, q: PackParams) -> list[list
     Bundles below ``m`` members are served first once the remaining loans are just
     enough to bring them all to ``m``.
     """
-    if k * cap < p or k * q.m > p:
+    if k * cap < p or k * q.min_members > p:
         return None
     bins: list[list[int]] = [[] for _ in range(k)]
     short = [(0, b) for b in range(k)]  # bundles with fewer than m members
     roomy: list[tuple[int, int]] = []  # bundles with m..cap-1 members
-    missing = k * q.m
+    missing = k * q.min_members
     for i in range(p):
         loan = loans[i]
         if p - i <= missing or not roomy or (short and short[0] < roomy[0]):
@@ -291,9 +297,9 @@ def _lpt(loans: list[int], p: int, k: int, cap: int, q: PackParams) -> list[list
             total, b = heapq.heappop(roomy)
         bins[b].append(i)
         size = len(bins[b])
-        if size <= q.m:
+        if size <= q.min_members:
             missing -= 1
-        if size < q.m:
+        if size < q.min_members:
             heapq.heappush(short, (total + loan, b))
         elif size < cap:
             heapq.heappush(roomy, (total + loan, b))

@@ -9,14 +9,18 @@ from dataclasses import dataclass
 class PackParams:
     """A policy's numbers as the packer uses them (amounts in cents)."""
 
-    m: int  # min members
-    M: int  # max members
-    L: int  # lender minimum (loan total per bundle)
-    U: int | None  # lender maximum
+    min_members: int  # m in the packing module's reasoning
+    max_members: int  # M
+    lender_minimum: int  # L: loan total a bundle must reach
+    lender_maximum: int | None  # U: loan total a bundle may not exceed (None: no maximum)
     target_members: int | None
     target_loan: int | None
 
 
 def valid(total: int, count: int, q: PackParams) -> bool:
     """Does a bundle of ``count`` members and loan ``total`` meet the policy?"""
-    return q.m <= count <= q.M and total >= q.L and (q.U is None or total <= q.U)
+    return (
+        q.min_members <= count <= q.max_members
+        and total >= q.lender_minimum
+        and (q.lender_maximum is None or total <= q.lender_maximum)
+    )

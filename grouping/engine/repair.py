@@ -18,7 +18,7 @@ def repair(loans: list[int], bins: list[list[int]], sums: list[int], q: PackPara
         bad = [b for b in range(k) if not valid(sums[b], len(bins[b]), q)]
         if not bad:
             return True
-        if len(bad) * k * q.M * q.M > _REPAIR_BUDGET:
+        if len(bad) * k * q.max_members * q.max_members > _REPAIR_BUDGET:
             return False
         if not any(_fix(loans, bins, sums, b, q) for b in bad):
             return False
@@ -36,14 +36,14 @@ def _fix(loans: list[int], bins: list[list[int]], sums: list[int], b: int, q: Pa
         sr, cr = sums[r], len(members_r)
         if not valid(sr, cr, q):
             continue
-        if cr > q.m and cb < q.M:  # move x from r to b
+        if cr > q.min_members and cb < q.max_members:  # move x from r to b
             for x in members_r:
                 w = loans[x]
                 if valid(sb + w, cb + 1, q) and valid(sr - w, cr - 1, q):
                     cost = w
                     if best is None or cost < best[0]:
                         best = (cost, r, x, -1, 0)
-        if cb > q.m and cr < q.M:  # move y from b to r
+        if cb > q.min_members and cr < q.max_members:  # move y from b to r
             for y in members_b:
                 w = loans[y]
                 if valid(sb - w, cb - 1, q) and valid(sr + w, cr + 1, q):
@@ -82,10 +82,13 @@ def greedy(loans: list[int], pool: list[int], q: PackParams) -> tuple[list[list[
     bins: list[list[int]] = []
     pool = list(pool)
     skipped: list[int] = []
-    while len(pool) >= q.m:
+    while len(pool) >= q.min_members:
         chosen = _greedy_bundle(loans, pool, q)
         if chosen is None:
-            if q.U is None or sum(loans[i] for i in pool[: q.M]) < q.L:
+            if (
+                q.lender_maximum is None
+                or sum(loans[i] for i in pool[: q.max_members]) < q.lender_minimum
+            ):
                 break
             skipped.append(pool.pop(0))  # too large to pair under the lender maximum
             continue
@@ -101,11 +104,15 @@ def _greedy_bundle(loans: list[int], pool: list[int], q: PackParams) -> list[int
     small: list[int] = []  # positions taken from the small end
     total = loans[pool[0]]
     j = n - 1
-    while (total < q.L or top + len(small) < q.m) and top + len(small) < q.M and j >= top:
+    while (
+        (total < q.lender_minimum or top + len(small) < q.min_members)
+        and top + len(small) < q.max_members
+        and j >= top
+    ):
         small.append(j)
         total += loans[pool[j]]
         j -= 1
-    while total < q.L and small and top < n - len(small):
+    while total < q.lender_minimum and small and top < n - len(small):
         # swap the smallest member for the next largest loan
         gone = small.pop(0)
         total += loans[pool[top]] - loans[pool[gone]]

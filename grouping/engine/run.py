@@ -14,6 +14,7 @@ from .ladder import ladder_pass, settle
 from .packing import Item, PackParams, group_bound, sort_items
 from .text import (
     DescribeKey,
+    FormatCents,
     describe_key_codes,
     leftover_code,
     leftover_reason,
@@ -38,10 +39,10 @@ _row_order = itemgetter(0, 1, 2)
 
 def pack_params(policy: Policy) -> PackParams:
     return PackParams(
-        m=policy.min_members,
-        M=policy.max_members,
-        L=policy.lender_minimum,
-        U=policy.lender_maximum,
+        min_members=policy.min_members,
+        max_members=policy.max_members,
+        lender_minimum=policy.lender_minimum,
+        lender_maximum=policy.lender_maximum,
         target_members=policy.target_members,
         target_loan=policy.target_loan,
     )
@@ -51,7 +52,7 @@ def pack_params(policy: Policy) -> PackParams:
 class Prepared:
     """Eligible candidates sorted into step-0 groups, plus everything keyed on them."""
 
-    rejected: list[Unplaced]
+    refused: list[Item]  # outside the loan band or above the grant cap
     groups: dict[Key, list[Item]]  # step-0 key -> items, loan descending
     parents: list[dict[Key, Key]]  # step i key -> step i+1 key
 
@@ -88,8 +89,7 @@ def prepare(candidates: Sequence[Candidate], policy: Policy, *, screen: bool = T
     if screen:
         for key, group_items in groups.items():
             groups[key] = screen_group(group_items, policy, refused)
-    rejected = rejections(refused, policy)
-    return Prepared(rejected, {key: items for key, items in groups.items() if items}, parents)
+    return Prepared(refused, {key: items for key, items in groups.items() if items}, parents)
 
 
 def screen_group(items: list[Item], policy: Policy, refused: list[Item]) -> list[Item]:
@@ -100,12 +100,12 @@ def screen_group(items: list[Item], policy: Policy, refused: list[Item]) -> list
     return eligible
 
 
-def rejections(refused: list[Item], policy: Policy) -> list[Unplaced]:
+def rejections(refused: list[Item], policy: Policy, format_cents: FormatCents) -> list[Unplaced]:
     rejected: list[Unplaced] = []
     reasons: dict[tuple[int, int], tuple[UnplacedCode, str]] = {}
     for loan, request_id, grant in refused:
         if (loan, grant) not in reasons:
-            reasons[loan, grant] = _rejection(loan, grant, policy)
+            reasons[loan, grant] = _rejection(loan, grant, policy, format_cents)
         rejected.append(Unplaced(request_id, *reasons[loan, grant]))
     return rejected
 
@@ -124,7 +124,9 @@ def _split_eligible(items: list[Item], policy: Policy) -> tuple[list[Item], list
     return (items[start:end] if refused else items), refused
 
 
-def _rejection(loan: int, grant: int, policy: Policy) -> tuple[UnplacedCode, str]:
+def _rejection(
+    loan: int, grant: int, policy: Policy, format_cents: FormatCents
+) -> tuple[UnplacedCode, str]:
     if policy.line == "grant" and loan > policy.loan_max:
         code = UnplacedCode.GRANT_ABOVE_CAP  # the packed amount is the grant itself
     elif loan < policy.loan_min or loan > policy.loan_max:
@@ -133,7 +135,7 @@ def _rejection(loan: int, grant: int, policy: Policy) -> tuple[UnplacedCode, str
         code = UnplacedCode.LOAN_ABOVE_LENDER_MAXIMUM
     else:
         code = UnplacedCode.GRANT_ABOVE_CAP
-    return code, rejection_reason(code, loan, grant, policy)
+    return code, rejection_reason(code, loan, grant, policy, format_cents=format_cents)
 
 
 def groups_at(level_keys: dict[Atom, Key], atoms: dict[Atom, list[Item]]) -> dict[Key, list]:
@@ -151,9 +153,13 @@ def group(
     candidates: Iterable[Candidate],
     policy: Policy,
     *,
+    format_cents: FormatCents,
     describe_key: DescribeKey | None = None,
 ) -> GroupingResult:
     """Group candidates into lender-ready bundles following ``policy``'s ladder.
+
+    ``format_cents`` writes the amounts of the reasons given for unplaced requests;
+    ``describe_key`` names a group in them (default: its raw codes).
 
     Deterministic: the result depends only on the set of candidates, not their order.
     Bundles are sorted by (level, key, member ids), unplaced requests by id.
@@ -161,7 +167,7 @@ def group(
     if not isinstance(candidates, Sequence):
         candidates = list(candidates)  # read twice below: an iterator would run dry
     with _gc_paused():
-        return _group(candidates, policy, describe_key or describe_key_codes)
+        return _group(candidates, policy, describe_key or describe_key_codes, format_cents)
 
 
 @contextmanager
@@ -182,20 +188,23 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _group(
-    candidates: Sequence[Candidate], policy: Policy, describe: DescribeKey
+    candidates: Sequence[Candidate],
+    policy: Policy,
+    describe: DescribeKey,
+    format_cents: FormatCents,
 ) -> GroupingResult:
     q = pack_params(policy)
     prepared = prepare(candidates, policy, screen=False)
     parents = prepared.parents
-    refused: list[Item] = []
+    refused = prepared.refused
 
     def screen(items: list[Item]) -> list[Item]:
         return screen_group(items, policy, refused)
 
     bins, leftovers, origin = ladder_pass(prepared.groups, parents, q, screen=screen)
     bundles_here = settle(bins, leftovers, origin, parents, q)
-    unplaced = prepared.rejected + rejections(refused, policy)
-    unplaced += _explain_leftovers(leftovers, bundles_here, policy, describe)
+    unplaced = rejections(refused, policy, format_cents)
+    unplaced += _explain_leftovers(leftovers, bundles_here, policy, describe, format_cents)
 
     # Sort plain tuples, then build the objects: bundles of one key are disjoint, so
     # their smallest member ids order them like their member id tuples.
@@ -226,6 +235,7 @@ def _explain_leftovers(
     bundles_per_group: dict[Key, int],
     policy: Policy,
     describe: DescribeKey,
+    format_cents: FormatCents,
 ) -> list[Unplaced]:
     trade, territory = policy.ladder[-1]
     unplaced = []
@@ -241,6 +251,7 @@ def _explain_leftovers(
             loan_total=loan_total,
             bundles_here=bundles_per_group.get(key, 0),
             policy=policy,
+            format_cents=format_cents,
         )
         unplaced.extend(Unplaced(item[1], code, reason) for item in items)
     return unplaced

@@ -1,18 +1,18 @@
 """French wording: level names, default key descriptions, reasons.
 
-Amounts are written as everywhere in Grappe (``dossiers.formatting``, pure Python):
-``14 200,00 €``, never wrapping.
+Amounts are written by the formatter the caller passes in (``format_cents``: Grappe passes
+``dossiers.formatting.euros_from_cents``, ``14 200,00 €``), so the engine imports nothing
+outside itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from dossiers.formatting import euros_from_cents
-
 from .types import Policy, TerritoryLevel, TradeLevel, UnplacedCode
 
 DescribeKey = Callable[[TradeLevel, TerritoryLevel, tuple[str, ...]], str]
+FormatCents = Callable[[int], str]  # an amount in integer cents, written for the reader
 
 TRADE_LEVEL_LABELS = {
     TradeLevel.NONE: "tous métiers",
@@ -85,43 +85,47 @@ def _requests(count: int) -> str:
     return f"{count} demande{'s' if count > 1 else ''}"
 
 
-def rejection_reason(code: UnplacedCode, loan: int, grant: int, policy: Policy) -> str:
+def rejection_reason(
+    code: UnplacedCode, loan: int, grant: int, policy: Policy, *, format_cents: FormatCents
+) -> str:
     if policy.line == "grant":
-        return _grant_rejection_reason(code, loan, policy)
+        return _grant_rejection_reason(code, loan, policy, format_cents)
     if code is UnplacedCode.LOAN_OUT_OF_BAND and loan == 0:
         return (
             "Aucun prêt demandé : les dossiers collectifs de ce regroupement sont présentés "
-            f"à un prêteur (prêt de {euros_from_cents(policy.loan_min)} à "
-            f"{euros_from_cents(policy.loan_max)} par entreprise)"
+            f"à un prêteur (prêt de {format_cents(policy.loan_min)} à "
+            f"{format_cents(policy.loan_max)} par entreprise)"
         )
     if code is UnplacedCode.LOAN_OUT_OF_BAND:
         return (
-            f"Prêt demandé {euros_from_cents(loan)} hors de la fourchette du produit "
-            f"({euros_from_cents(policy.loan_min)} à {euros_from_cents(policy.loan_max)})"
+            f"Prêt demandé {format_cents(loan)} hors de la fourchette du produit "
+            f"({format_cents(policy.loan_min)} à {format_cents(policy.loan_max)})"
         )
     if code is UnplacedCode.LOAN_ABOVE_LENDER_MAXIMUM:
         assert policy.lender_maximum is not None
         return (
-            f"Prêt demandé {euros_from_cents(loan)} au-dessus du maximum prêteur par dossier "
-            f"({euros_from_cents(policy.lender_maximum)})"
+            f"Prêt demandé {format_cents(loan)} au-dessus du maximum prêteur par dossier "
+            f"({format_cents(policy.lender_maximum)})"
         )
     return (
-        f"Subvention demandée {euros_from_cents(grant)} au-dessus du plafond par membre "
-        f"({euros_from_cents(policy.grant_cap)})"
+        f"Subvention demandée {format_cents(grant)} au-dessus du plafond par membre "
+        f"({format_cents(policy.grant_cap)})"
     )
 
 
-def _grant_rejection_reason(code: UnplacedCode, grant: int, policy: Policy) -> str:
+def _grant_rejection_reason(
+    code: UnplacedCode, grant: int, policy: Policy, format_cents: FormatCents
+) -> str:
     """For a grant collective the packed amount is the grant (see ``Policy.line``)."""
     if code is UnplacedCode.LOAN_ABOVE_LENDER_MAXIMUM:
         assert policy.lender_maximum is not None
         return (
-            f"Subvention demandée {euros_from_cents(grant)} au-dessus du maximum de "
-            f"l'opération collective ({euros_from_cents(policy.lender_maximum)})"
+            f"Subvention demandée {format_cents(grant)} au-dessus du maximum de "
+            f"l'opération collective ({format_cents(policy.lender_maximum)})"
         )
     return (
-        f"Subvention demandée {euros_from_cents(grant)} au-dessus du plafond par entreprise "
-        f"({euros_from_cents(policy.loan_max)})"
+        f"Subvention demandée {format_cents(grant)} au-dessus du plafond par entreprise "
+        f"({format_cents(policy.loan_max)})"
     )
 
 
@@ -141,6 +145,7 @@ def leftover_reason(
     loan_total: int,
     bundles_here: int,
     policy: Policy,
+    format_cents: FormatCents,
 ) -> str:
     """Why the ``count`` requests left over in one widest-level group stay out.
 
@@ -152,18 +157,18 @@ def leftover_reason(
         text += f" (il en faut au moins {policy.min_members} par dossier)"
     elif code is UnplacedCode.BELOW_LENDER_MINIMUM:
         text += (
-            f", {words['totals']} {euros_from_cents(loan_total)} < {words['minimum']} "
-            f"{euros_from_cents(policy.lender_minimum)}"
+            f", {words['totals']} {format_cents(loan_total)} < {words['minimum']} "
+            f"{format_cents(policy.lender_minimum)}"
         )
     else:
         limits = f"de {policy.min_members} à {policy.max_members} membres"
         if policy.min_members == policy.max_members:
             limits = f"de {policy.min_members} membres"
-        limits += f" atteignant {euros_from_cents(policy.lender_minimum)} {words['of']}"
+        limits += f" atteignant {format_cents(policy.lender_minimum)} {words['of']}"
         if policy.lender_maximum is not None:
-            limits += f" sans dépasser {euros_from_cents(policy.lender_maximum)}"
+            limits += f" sans dépasser {format_cents(policy.lender_maximum)}"
         text += (
-            f", {words['totals']} {euros_from_cents(loan_total)}, mais aucun dossier {limits} "
+            f", {words['totals']} {format_cents(loan_total)}, mais aucun dossier {limits} "
             "ne peut être formé avec elles"
         )
     if bundles_here:
@@ -172,7 +177,7 @@ def leftover_reason(
         text += "ne peu" + ("t" if bundles_here == 1 else "vent") + " pas les accueillir"
         text += f" (au plus {policy.max_members} membres"
         if policy.lender_maximum is not None:
-            text += f" et {euros_from_cents(policy.lender_maximum)} {words['of']}"
+            text += f" et {format_cents(policy.lender_maximum)} {words['of']}"
         text += " par dossier)"
     if len(policy.ladder) > 1:
         text += f", même au niveau {level_label(*policy.ladder[-1])}"

@@ -1,6 +1,6 @@
 """A bundle: the collective file a federation presents to one funder, and its members.
 
-Each member stays its own borrower and its own aid beneficiary (BRIEF, legal frame): a
+Each member stays its own borrower and its own aid beneficiary (docs/rules.md#legal-frame): a
 bundle groups individual applications, each member with its own grant, loan and, in the
 end, its own decision (the group-loan shape of Fineract: a group account over one loan
 per member).
@@ -152,7 +152,8 @@ class Bundle(ConcurrentTransitionMixin, models.Model):
         _("décision"), max_length=20, choices=BundleOutcome.choices, blank=True, default=""
     )
 
-    # The declared grouping key (BRIEF rule 11) at the ladder step the bundle was made at.
+    # The declared grouping key (docs/rules.md#collective-integrity) at the ladder step the
+    # bundle was made at.
     trade_level = models.CharField(_("niveau d'activité"), max_length=10, choices=TRADE_CHOICES)
     territory_level = models.CharField(
         _("niveau de territoire"), max_length=12, choices=TERRITORY_CHOICES

@@ -1,10 +1,10 @@
 """A campaign's grouping rules, edited by its federation.
 
-The declared grouping key (BRIEF rule 11: same trade at a NAF level, same territory at a
-level, or both) is the first step of a widening ladder: requests left over at one step
-are offered to the next, wider one. The lender's numbers (minimum and maximum per
-collective file, loan band, grant cap) are not stored here: they are read from the dated
-parameter table for the policy's funder on the day of the run.
+The declared grouping key (docs/rules.md#collective-integrity: same trade at a NAF level,
+same territory at a level, or both) is the first step of a widening ladder: requests left
+over at one step are offered to the next, wider one. The lender's numbers (minimum and
+maximum per collective file, loan band, grant cap) are not stored here: they are read from
+the dated parameter table for the policy's funder on the day of the run.
 """
 
 import json

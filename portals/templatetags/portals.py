@@ -3,21 +3,18 @@
 from decimal import Decimal
 
 from django import template
-from django.utils import formats
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from portals import amounts
+from portals.access import FEDERATION, FUNDER, SME, STAFF, audience
+from portals.collective_forms import level_words
 from portals.presenters import ACTION_LABELS, TRANSITION_LABELS
 
 register = template.Library()
 
 
-@register.filter
-def euros(value) -> str:
-    """``12500`` -> ``12 500,00 €`` in French (no-break spaces), ``12,500.00 €`` in English."""
-    if value is None or value == "":
-        return "—"
-    amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    number = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
-    return f"{number}\u00a0€"
+register.filter("euros", amounts.euros)
 
 
 @register.filter
@@ -37,11 +34,6 @@ def percent_of(value, total) -> int:
 @register.inclusion_tag("portals/includes/nav.html", takes_context=True)
 def portal_nav(context):
     """The navigation of the person's space, with the current page marked."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from portals.access import FEDERATION, FUNDER, SME, STAFF, audience
-
     request = context["request"]
     items = {
         SME: [
@@ -72,8 +64,6 @@ def portal_nav(context):
 
 @register.simple_tag
 def role_label(user) -> str:
-    from django.utils.translation import gettext as _
-
     if user.is_staff and not user.organisation_id:
         return _("Administration Grappe")
     return user.get_role_display()
@@ -101,10 +91,6 @@ def error_links(*forms) -> str:
 @register.filter
 def ladder_step(bundle) -> str:
     """A bundle's step on the widening ladder, in words: ``étape 2 — division NAF × région``."""
-    from django.utils.translation import gettext as _
-
-    from portals.collective_forms import level_words
-
     return _("étape %(n)s — %(words)s") % {
         "n": bundle.ladder_level + 1,
         "words": level_words(bundle.trade_level, bundle.territory_level),

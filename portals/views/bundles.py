@@ -6,7 +6,6 @@ refusal comes back on the page with the service's reasons, nothing done.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dossiers.workflow import Conflict, WorkflowError
+from exports.services import request_build
 from grouping import bundles as services
 from grouping import permissions
 from grouping.models import Bundle, BundleState
@@ -29,7 +29,6 @@ from portals.collective import (
     members_of,
 )
 from portals.collective_forms import BundleActionForm
-from workers.jobs import enqueue_job
 from workers.models import Job
 
 REVIEWERS = (FEDERATION, STAFF)
@@ -159,12 +158,6 @@ def member_withdraw(http_request, bundle: str, member_id: int):
 def _start_build(http_request, bundle: Bundle):
     if not permissions.is_lead_partner(bundle, http_request.user):
         raise Http404
-    if bundle.state != BundleState.SEALED:
-        raise Conflict(
-            _("Les documents se construisent une fois le dossier scellé (il est « %(state)s »).")
-            % {"state": bundle.get_state_display()}
-        )
-    with transaction.atomic():
-        job = enqueue_job(Job.Kind.BUILD_DOCUMENTS, bundle, created_by=http_request.user)
+    job = request_build(bundle, actor=http_request.user)
     url = reverse("portals:bundle", args=[bundle.reference])
     return redirect(f"{url}?job={job.pk}#documents")

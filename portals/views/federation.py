@@ -10,9 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers import invitations
+from dossiers.intake import prefill_request
 from dossiers.models import Campaign, FundingRequest, RequestState
 from dossiers.nomenclature import departements, naf_codes, regions
-from dossiers.requests import create_request
+from dossiers.workflow import WorkflowError
 from portals import export
 from portals.access import FEDERATION, STAFF, for_audience, visible_request
 from portals.forms import (
@@ -22,7 +24,6 @@ from portals.forms import (
     RequestFilterForm,
     RequestForm,
 )
-from portals.invitations import invite_representative
 from portals.views.shared import render_request_page
 
 REVIEWERS = (FEDERATION, STAFF)
@@ -176,19 +177,20 @@ def prefill(request):
     """The federation describes an enterprise and a draft request, then invites the SME."""
     data = request.POST if request.method == "POST" else None
     form = PrefillForm(data, campaigns=_campaigns(request.user))
-    enterprise_form = EnterpriseForm(data, prefix="ent")
+    # A SIRET already registered is not an error here: prefill_request reuses that
+    # enterprise when the federation already deals with it, and refuses it otherwise.
+    enterprise_form = EnterpriseForm(data, prefix="ent", registered_siret_allowed=True)
     project = RequestForm(data, prefix="req")
     if data is not None and form.is_valid() & enterprise_form.is_valid() & project.is_valid():
         try:
             with transaction.atomic():
-                enterprise = enterprise_form.save()
-                created = create_request(
+                created = prefill_request(
+                    actor=request.user,
                     campaign=form.cleaned_data["campaign"],
-                    enterprise=enterprise,
-                    created_by=request.user,
-                    **project.request_fields(),
+                    enterprise=enterprise_form.cleaned_data,
+                    project=project.request_fields(),
                 )
-                invite_representative(
+                invitations.invite(
                     funding_request=created,
                     email=form.cleaned_data["email"],
                     first_name=form.cleaned_data["first_name"],
@@ -196,6 +198,8 @@ def prefill(request):
                     invited_by=request.user,
                     base_url=_base_url(request),
                 )
+        except WorkflowError as refused:
+            enterprise_form.add_error("siret", refused.text)
         except ValidationError as exc:
             form.add_error("email", exc)
         else:
@@ -224,7 +228,7 @@ def invite(request, reference: str):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invite_representative(
+            invitations.invite(
                 funding_request=funding_request,
                 invited_by=request.user,
                 base_url=_base_url(request),

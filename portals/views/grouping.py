@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,11 +23,10 @@ from grouping.models import Bundle, BundleState, GroupingPolicy, GroupingRun
 from grouping.models.bundle import KIND_LABELS
 from grouping.models.policy import grant_figures, lender_figures
 from grouping.models.run import UNPLACED_CHOICES
-from grouping.runs import run_grouping
+from grouping.runs import run_grouping, start_grouping
 from portals.access import FEDERATION, STAFF, for_audience
 from portals.collective import followed_job
 from portals.collective_forms import PolicyForm, level_words
-from workers.jobs import enqueue_job
 from workers.models import Job
 
 REVIEWERS = (FEDERATION, STAFF)
@@ -280,11 +278,9 @@ def grouping_run(http_request, campaign: str):
     """Start the grouping as a background job; the page then follows its progress."""
     campaign = _campaign(http_request.user, campaign)
     kind = _kind(http_request)
-    if not GroupingPolicy.objects.filter(campaign=campaign).exists():
-        messages.error(
-            http_request, _("Enregistrez d'abord les règles de regroupement de la campagne.")
-        )
+    try:
+        job = start_grouping(campaign, actor=http_request.user)
+    except WorkflowError as refused:
+        messages.error(http_request, refused.text)
         return redirect(_screen(campaign, kind))
-    with transaction.atomic():
-        job = enqueue_job(Job.Kind.RUN_GROUPING, campaign, created_by=http_request.user)
     return redirect(_screen(campaign, kind, f"&job={job.pk}#regroupement"))

@@ -14,8 +14,18 @@ from dossiers import guards, workflow
 from dossiers.messages import post_message
 from dossiers.models import FundingRequest
 from dossiers.models.funding_request import EDITABLE
+from exports.adapters import snapshot_receipt
+from exports.pdf_receipt import render_receipt_pdf
 from portals import presenters
-from portals.access import FEDERATION, SME, STAFF, audience, for_audience, visible_request
+from portals.access import (
+    FEDERATION,
+    SME,
+    STAFF,
+    audience,
+    for_audience,
+    request_page,
+    visible_request,
+)
 from portals.collective import financing_summary, memberships
 from portals.forms import MessageForm, TransitionForm
 
@@ -95,8 +105,6 @@ def transition(http_request, reference: str):
 
 
 def _page(http_request, funding_request) -> str:
-    from portals.access import request_page
-
     return request_page(http_request.user, funding_request)
 
 
@@ -154,9 +162,6 @@ def receipt(http_request, reference: str):
     funding_request = visible_request(http_request.user, reference)
     if funding_request.submitted_at is None:
         raise Http404
-    from exports.adapters import snapshot_receipt
-    from exports.pdf_receipt import render_receipt_pdf
-
     pdf = render_receipt_pdf(snapshot_receipt(funding_request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (

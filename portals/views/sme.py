@@ -1,13 +1,12 @@
 """The SME's space: my requests, a new request, a request's page."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from dossiers.enterprises import update_enterprise
+from dossiers.intake import create_request_for_enterprise
 from dossiers.models import Campaign, Enterprise, FundingRequest
-from dossiers.requests import create_request
 from dossiers.workflow import Conflict, Refused
 from portals.access import FEDERATION, SME, STAFF, audience, for_audience, visible_request
 from portals.forms import EnterpriseEditForm, EnterpriseForm, NewRequestForm, RequestForm
@@ -47,17 +46,13 @@ def request_create(request):
         if new_enterprise:
             valid &= enterprise_form.is_valid()
         if valid:
-            with transaction.atomic():
-                enterprise = choice.cleaned_data["enterprise"]
-                if enterprise is None:
-                    enterprise = enterprise_form.save()
-                    enterprise.representatives.add(request.user)
-                created = create_request(
-                    campaign=choice.cleaned_data["campaign"],
-                    enterprise=enterprise,
-                    created_by=request.user,
-                    **project.request_fields(),
-                )
+            created = create_request_for_enterprise(
+                actor=request.user,
+                campaign=choice.cleaned_data["campaign"],
+                enterprise=choice.cleaned_data["enterprise"],
+                new_enterprise=enterprise_form.cleaned_data if new_enterprise else None,
+                project=project.request_fields(),
+            )
             messages.success(
                 request,
                 _("Demande %(ref)s créée. Complétez-la étape par étape puis déposez-la.")

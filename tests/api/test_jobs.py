@@ -2,6 +2,7 @@
 
 import pytest
 
+from grouping.models import GroupingPolicy
 from workers.models import Job, JobState
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,34 @@ class _NoWorker:
 @pytest.fixture
 def no_worker(monkeypatch):
     monkeypatch.setattr("workers.jobs.task_for", lambda kind: _NoWorker())
+
+
+@pytest.fixture(autouse=True)
+def rules(campaign, funder):
+    """The campaign's grouping rules: a run of a campaign without them is refused."""
+    return GroupingPolicy.objects.create(
+        campaign=campaign,
+        trade_level="subclass",
+        territory_level="departement",
+        widening=[],
+        min_members=2,
+        max_members=10,
+        funder=funder,
+    )
+
+
+def test_a_grouping_run_of_a_campaign_without_rules_is_refused_at_once(
+    fed, campaign, rules, no_worker
+):
+    rules.delete()
+
+    response = fed.post(f"/api/v1/campaigns/{campaign.reference}/grouping-runs/")
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "transition_refused"
+    assert "n'a pas de règles de regroupement" in error["details"][0]["message"]
+    assert not Job.objects.exists()
 
 
 def test_a_federation_starts_a_grouping_run_and_follows_it(fed, campaign, no_worker):

@@ -1,11 +1,13 @@
 """The package download: streamed, for who works on the bundle only."""
 
 import hashlib
+import html
 import io
 import json
 import zipfile
 
 import pytest
+from django.urls import reverse
 
 from api.tokens import issue_token
 from exports.build import build_bundle_documents
@@ -13,6 +15,7 @@ from grouping.bundles import seal_bundle, submit_bundle
 from tests.api.conftest import caller
 from tests.factories import FunderFactory
 from tests.grouping.builders import bundle_of, campaign_with_policy, officer_of, reviewed_request
+from workers.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +100,27 @@ def test_a_federation_builds_the_documents_and_follows_the_job(
     response = lead.get(url(bundle))
     content = b"".join(response.streaming_content)  # read to the end: the file is closed
     assert hashlib.sha256(content).hexdigest() == job["result"]["package_sha256"]
+
+
+def test_the_api_refuses_to_build_an_unsealed_collective_at_once_with_the_portals_reason(
+    client,
+):
+    campaign = campaign_with_policy()
+    officer = officer_of(campaign)
+    bundle = bundle_of(campaign, *[reviewed_request(campaign, officer=officer) for _ in range(2)])
+    lead = caller(issue_token(organisation=campaign.federation, name="SI", scopes=["write"]))
+
+    answered = lead.post(f"/api/v1/bundles/{bundle.reference}/documents/")
+
+    assert answered.status_code == 409
+    error = answered.json()["error"]
+    assert error["code"] == "conflict"
+    assert error["message"].startswith("Les documents se construisent une fois le dossier scellé")
+    assert not Job.objects.filter(kind=Job.Kind.BUILD_DOCUMENTS).exists()
+    # The portal gives the same reason for the same bundle.
+    client.force_login(officer)
+    page = client.post(
+        reverse("portals:bundle_action", args=[bundle.reference]),
+        {"action": "build", "expected_state": bundle.state, "note": ""},
+    )
+    assert html.escape(error["message"], quote=False) in page.content.decode()

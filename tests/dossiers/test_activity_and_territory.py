@@ -1,4 +1,7 @@
-"""NAF and NAFA codes must exist; départements give their 2016 région (BRIEF rules 4, 5)."""
+"""NAF and NAFA codes must exist; départements give their 2016 région.
+
+See docs/rules.md#naf and docs/rules.md#territory.
+"""
 
 import pytest
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""The de minimis ceiling over the rolling window, per sector (BRIEF rule 2)."""
+"""The de minimis ceiling over the rolling window, per sector (docs/rules.md#de-minimis)."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -1,4 +1,7 @@
-"""The supporting documents a lender expects, complete and in date (BRIEF rules 11, 12)."""
+"""The supporting documents a lender expects, complete and in date.
+
+See docs/rules.md#lender-documents and docs/rules.md#collective-integrity.
+"""
 
 from datetime import date, timedelta
 

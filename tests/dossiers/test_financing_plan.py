@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from dossiers import workflow
-from dossiers.guards import plan_problems, plan_warnings
-from dossiers.plan import PlanLine, balance_problem, set_financing_plan
+from dossiers.guards import balance_problem, plan_problems, plan_warnings
+from dossiers.plan import PlanLine, set_financing_plan
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,7 @@
-"""SIREN and SIRET: length, digits, Luhn key, La Poste's exception, fakes (BRIEF rule 3)."""
+"""SIREN and SIRET: length, digits, Luhn key, La Poste's exception, fakes.
+
+See docs/rules.md#siren-siret.
+"""
 
 import pytest
 from django.core.exceptions import ValidationError

@@ -1,4 +1,7 @@
-"""EU SME category at each boundary: headcount hard, turnover OR balance sheet (BRIEF rule 1)."""
+"""EU SME category at each boundary: headcount hard, turnover OR balance sheet.
+
+See docs/rules.md#sme-category.
+"""
 
 from decimal import Decimal
 

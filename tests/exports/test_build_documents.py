@@ -15,11 +15,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
+from dossiers.formatting import euros
 from dossiers.workflow import Conflict
 from exports import build as build_module
 from exports.adapters import collect_bundle, sealed_on
 from exports.build import build_bundle_documents, latest_build, render_documents
-from exports.formatting import euros
 from exports.models import DocumentBuild
 from exports.package import safe_component, verify_package
 from grouping.bundles import submit_bundle, withdraw_member

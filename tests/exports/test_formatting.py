@@ -4,14 +4,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exports.formatting import (
-    euros,
-    format_date,
-    format_datetime,
-    format_number,
-    format_size,
-    parse_amount,
-)
+from dossiers.formatting import euros, format_date, format_number
+from exports.formatting import format_datetime, format_size, parse_amount
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

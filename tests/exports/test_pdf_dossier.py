@@ -5,7 +5,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from exports.formatting import euros
+from dossiers.formatting import euros
 from exports.pdf_dossier import MEMBER_TABLE_ROWS, render_dossier_pdf
 from exports.snapshot import fingerprint
 from tests.exports.sample import INJECTION, sample_dossier

@@ -3,7 +3,7 @@ import io
 import pikepdf
 import pypdf
 
-from exports.formatting import euros
+from dossiers.formatting import euros
 from exports.pdf_receipt import render_receipt_pdf
 from tests.exports.sample import sample_receipt
 

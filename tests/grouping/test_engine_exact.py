@@ -2,10 +2,11 @@
 
 import random
 
+from benchmarks.exact import ladder_optimum, max_placed
 from benchmarks.instances import benchmark_policy, small_instance
+from dossiers.formatting import euros_from_cents
 from grouping.engine import group
 from grouping.engine.packing import PackParams, pack
-from grouping.exact import ladder_optimum, max_placed
 
 EURO = 100
 
@@ -18,10 +19,10 @@ def test_on_one_group_the_engine_places_as_many_requests_as_the_exact_optimum():
         rng = random.Random(seed)
         cap = rng.choice([2, 3, 4])
         rules = PackParams(
-            m=2,
-            M=cap,
-            L=20_000 * EURO,
-            U=None,
+            min_members=2,
+            max_members=cap,
+            lender_minimum=20_000 * EURO,
+            lender_maximum=None,
             target_members=rng.choice([None, cap]),
             target_loan=None,
         )
@@ -38,7 +39,7 @@ def test_with_three_members_at_most_the_ladder_result_is_near_the_exact_optimum(
     engine_total = exact_total = engine_finest = exact_finest = 0
     for seed in range(3):
         instance = small_instance(18, seed=seed)
-        result = group(instance, rules)
+        result = group(instance, rules, format_cents=euros_from_cents)
         best = ladder_optimum(instance, rules, time_limit=5)
         assert best.proven
         engine_total += result.placed

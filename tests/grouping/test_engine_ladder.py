@@ -48,7 +48,7 @@ def policy(**changes):
 
 
 def grouped(candidates, rules):
-    result = group(candidates, rules)
+    result = group(candidates, rules, format_cents=euros_from_cents)
     assert violations(candidates, rules, result) == []
     return result
 
@@ -166,7 +166,7 @@ def test_the_reason_for_a_short_group_gives_counts_totals_and_the_widest_level()
         return "Boulangerie (10.71C) en Nouvelle-Aquitaine"
 
     rules = policy(loan_min=1_000 * EURO)
-    result = group(candidates, rules, describe_key=labels)
+    result = group(candidates, rules, describe_key=labels, format_cents=euros_from_cents)
 
     assert result.bundles == []
     assert {u.code for u in result.unplaced} == {UnplacedCode.BELOW_LENDER_MINIMUM}
@@ -179,7 +179,7 @@ def test_the_reason_for_a_short_group_gives_counts_totals_and_the_widest_level()
 
 
 def test_a_lone_request_is_reported_as_too_few_members_with_raw_codes_by_default():
-    result = group([request(1, naf="62.01Z")], policy())
+    result = group([request(1, naf="62.01Z")], policy(), format_cents=euros_from_cents)
 
     [alone] = result.unplaced
     assert alone.code == UnplacedCode.TOO_FEW_MEMBERS
@@ -223,7 +223,7 @@ def test_the_upper_bound_accounts_for_the_member_cap_and_the_lender_minimum():
 
 def test_the_same_request_twice_is_refused():
     with pytest.raises(ValueError, match="request_id 1 appears more than once"):
-        group([request(1), request(1)], policy())
+        group([request(1), request(1)], policy(), format_cents=euros_from_cents)
 
 
 def test_a_departement_filed_under_two_regions_is_refused():
@@ -237,7 +237,7 @@ def test_a_departement_filed_under_two_regions_is_refused():
         grant=0,
     )
     with pytest.raises(ValueError, match="inconsistent candidate data"):
-        group([request(1), odd], policy())
+        group([request(1), odd], policy(), format_cents=euros_from_cents)
 
 
 def test_amounts_are_written_the_french_way():
@@ -247,6 +247,6 @@ def test_amounts_are_written_the_french_way():
 
 
 def test_candidates_may_come_from_a_generator():
-    result = group((request(i) for i in range(1, 4)), policy())
+    result = group((request(i) for i in range(1, 4)), policy(), format_cents=euros_from_cents)
 
     assert result.placed == 3

@@ -5,6 +5,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dossiers.formatting import euros_from_cents
 from grouping.engine import Candidate, Policy, TerritoryLevel, TradeLevel, group, upper_bound
 from grouping.engine.checks import violations
 
@@ -83,7 +84,7 @@ def policies(draw, uncapped=False):
 @FAST
 @given(candidates(), policies())
 def test_every_bundle_honours_every_rule_and_every_request_is_accounted_for_once(instance, rules):
-    assert violations(instance, rules, group(instance, rules)) == []
+    assert violations(instance, rules, group(instance, rules, format_cents=euros_from_cents)) == []
 
 
 @FAST
@@ -92,13 +93,15 @@ def test_the_result_does_not_depend_on_the_input_order(instance, rules, rng):
     shuffled = list(instance)
     rng.shuffle(shuffled)
 
-    assert group(shuffled, rules) == group(instance, rules)
+    assert group(shuffled, rules, format_cents=euros_from_cents) == group(
+        instance, rules, format_cents=euros_from_cents
+    )
 
 
 @FAST
 @given(candidates(), policies())
 def test_no_grouping_places_more_than_the_upper_bound(instance, rules):
-    result = group(instance, rules)
+    result = group(instance, rules, format_cents=euros_from_cents)
     bounds = upper_bound(instance, rules)
 
     assert result.placed <= bounds.total
@@ -113,7 +116,10 @@ def test_no_grouping_places_more_than_the_upper_bound(instance, rules):
 def test_without_member_cap_or_lender_maximum_every_placeable_request_is_placed(instance, rules):
     # The bound is tight here: a widest-step group reaching the lender minimum with
     # enough members fits in one bundle, and leftovers can always join a bundle.
-    assert group(instance, rules).placed == upper_bound(instance, rules).total
+    assert (
+        group(instance, rules, format_cents=euros_from_cents).placed
+        == upper_bound(instance, rules).total
+    )
 
 
 @FAST
@@ -130,7 +136,7 @@ def test_on_a_one_step_ladder_without_caps_the_finest_bound_is_met(instance, rul
         loan_min=rules.loan_min,
         loan_max=rules.loan_max,
     )
-    result = group(instance, rules)
+    result = group(instance, rules, format_cents=euros_from_cents)
 
     assert result.placed_at_level(0) == upper_bound(instance, rules).finest
 
@@ -158,7 +164,7 @@ def test_a_large_random_campaign_is_valid_and_deterministic():
         loan_min=5_000 * EURO,
         loan_max=28_000 * EURO,
     )
-    result = group(instance, rules)
+    result = group(instance, rules, format_cents=euros_from_cents)
 
     assert violations(instance, rules, result) == []
-    assert group(list(reversed(instance)), rules) == result
+    assert group(list(reversed(instance)), rules, format_cents=euros_from_cents) == result

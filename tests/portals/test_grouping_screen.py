@@ -192,7 +192,7 @@ def test_a_run_without_rules_is_not_started(client, officer, campaign):
 
     assert response.status_code == 302
     assert not Job.objects.exists()
-    assert "Enregistrez d'abord les règles" in text(client.get(response.url))
+    assert "n'a pas de règles de regroupement" in text(client.get(response.url))
 
 
 def test_a_campaign_without_rules_starts_from_a_usable_ladder(client):

@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from accounts.models import User
 from dossiers.models import FundingRequest
-from tests.factories import CampaignFactory, UserFactory, make_request, valid_siren, valid_siret
+from tests.factories import (
+    CampaignFactory,
+    EnterpriseFactory,
+    UserFactory,
+    make_request,
+    valid_siren,
+    valid_siret,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +120,36 @@ def test_nothing_is_sent_when_the_prefill_fails(client, django_capture_on_commit
     assert "n'est pas un département" in response.content.decode().replace("&#x27;", "'")
     assert not User.objects.filter(email="gerante@boulangerie.example").exists()
     assert mail.outbox == []
+
+
+def test_a_second_prefill_for_a_known_enterprise_reuses_it_as_the_api_does(
+    client, django_capture_on_commit_callbacks
+):
+    officer = UserFactory(officer=True)
+    campaign = CampaignFactory(federation=officer.organisation)
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portals:prefill"), prefill_data(campaign))
+        again = prefill_data(campaign)
+        again["ent-name"] = "Nom changé ici"
+        response = client.post(reverse("portals:prefill"), again)
+
+    assert response.status_code == 302
+    first, second = FundingRequest.objects.order_by("pk")
+    assert first.enterprise_id == second.enterprise_id
+    assert second.enterprise.name == "Boulangerie Martin"  # the SME keeps its own record
+
+
+def test_a_prefill_for_an_enterprise_registered_elsewhere_is_refused_on_its_siret(client):
+    data_of_other = EnterpriseFactory()
+    officer = UserFactory(officer=True)
+    campaign = CampaignFactory(federation=officer.organisation)
+    client.force_login(officer)
+    data = prefill_data(campaign)
+    data["ent-siret"] = data_of_other.siret
+
+    response = client.post(reverse("portals:prefill"), data)
+
+    assert response.status_code == 200
+    assert "déjà enregistrée dans Grappe" in response.content.decode()
+    assert not FundingRequest.objects.exists()

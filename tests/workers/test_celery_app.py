@@ -49,8 +49,8 @@ def test_the_administration_lists_jobs_and_retries_failed_ones(
     admin = UserFactory(is_staff=True, is_superuser=True)
     job = Job.objects.create(kind=Job.Kind.PURGE_DRAFTS, key="purge_drafts", state="failed")
     client.force_login(admin)
-    for name in ("job", "notification", "purgeddraft"):
-        assert client.get(reverse(f"admin:workers_{name}_changelist")).status_code == 200
+    for name in ("workers_job", "workers_notification", "dossiers_purgeddraft"):
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:workers_job_change", args=[job.pk])).status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):

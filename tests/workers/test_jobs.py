@@ -6,14 +6,14 @@ import pytest
 from django.db import IntegrityError, OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerDown
 
-from dossiers.models import FundingRequest, RequestState
+from dossiers.models import FundingRequest, PurgedDraft, RequestState
+from dossiers.tasks import purge_drafts
 from dossiers.workflow import perform
 from tests.factories import make_request
 from tests.workers.helpers import notification_job, old_drafts, submitted_request
 from workers import jobs
 from workers.celery_app import app as celery_app
-from workers.models import Job, JobState, PurgedDraft
-from workers.tasks import purge_drafts
+from workers.models import Job, JobState
 
 pytestmark = pytest.mark.django_db
 

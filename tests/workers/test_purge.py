@@ -6,11 +6,10 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from dossiers.models import FundingRequest, StoredFile
+from dossiers.maintenance import purge_abandoned_drafts
+from dossiers.models import FundingRequest, PurgedDraft, StoredFile
 from tests.factories import add_document, make_request
 from tests.workers.helpers import old_drafts
-from workers.maintenance import purge_abandoned_drafts
-from workers.models import PurgedDraft
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from dossiers.models import PurgedDraft
 from tests.workers.helpers import old_drafts
-from workers.models import Job, JobState, PurgedDraft
+from workers.models import Job, JobState
 from workers.reconcile import reconcile
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +80,7 @@ def test_a_queued_job_waiting_for_a_planned_retry_is_left_alone():
 def test_a_job_that_cannot_be_sent_stays_queued_for_the_next_round(monkeypatch):
     from kombu.exceptions import OperationalError
 
-    from workers.tasks import purge_drafts
+    from dossiers.tasks import purge_drafts
 
     attempts = []
 

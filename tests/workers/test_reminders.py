@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from dossiers.reminders import send_deadline_reminders, warn_expiring_documents
 from tests.factories import CampaignFactory, UserFactory, add_document, make_request
 from workers.models import Notification
-from workers.reminders import send_deadline_reminders, warn_expiring_documents
 
 pytestmark = pytest.mark.django_db
 

@@ -13,13 +13,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.models import FundingRequest, RequestState
+from dossiers.models import FundingRequest, PurgedDraft, RequestState
 from dossiers.workflow import perform
 from tests.factories import CampaignFactory, UserFactory, make_request
 from tests.workers.helpers import notification_job, old_drafts
 from tests.workers.processes import wait_for
 from workers.jobs import dispatch, enqueue_job
-from workers.models import Job, JobState, Notification, PurgedDraft
+from workers.models import Job, JobState, Notification
 from workers.reconcile import reconcile
 
 # serialized_rollback: the scheme parameters loaded by a data migration survive the flushes.

@@ -11,10 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dossiers.models import MissingParameter
-from dossiers.workflow import WorkflowError
-from exports.adapters import IncompleteDossier
-from exports.build import CHUNK, BuildError, build_bundle_documents
+from exports.build import CHUNK, build_bundle_documents
+from grappe.errors import GrappeError
 from grouping.models import Bundle
 
 
@@ -33,10 +31,8 @@ class Command(BaseCommand):
             raise CommandError(f"Aucun dossier collectif n'a la référence « {options['bundle']} ».")
         try:
             build = build_bundle_documents(bundle, actor=None)
-        except (WorkflowError, IncompleteDossier) as refused:
-            raise CommandError(" ".join([refused.message, *refused.problems])) from refused
-        except (BuildError, MissingParameter) as error:
-            raise CommandError(str(error)) from error
+        except GrappeError as refused:
+            raise CommandError(refused.text) from refused
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
         target = out / f"{bundle.reference}-paquet.zip"

@@ -53,7 +53,7 @@ class Command(BaseCommand):
                 on=options["on"],
             )
         except WorkflowError as error:
-            raise CommandError(" ".join([error.message, *error.problems])) from error
+            raise CommandError(error.text) from error
         references = dict(
             FundingRequest.objects.filter(campaign=campaign).values_list("pk", "reference")
         )

@@ -1,5 +1,5 @@
-"""Periodic housekeeping: erasing abandoned drafts (BRIEF: "purge abandoned drafts after
-3 years"). The retention period is ``DRAFT_RETENTION_DAYS``.
+"""Periodic housekeeping: erasing abandoned drafts (docs/rules.md#personal-data:
+abandoned drafts are erased after 3 years). The retention period is ``DRAFT_RETENTION_DAYS``.
 
 Each draft is erased in its own transaction together with the ``PurgedDraft`` row that
 proves it, so a purge stopped anywhere (a killed worker) resumes where it stopped and
@@ -16,8 +16,13 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
-from dossiers.models import FundingRequest, RequestState, StoredFile, SupportingDocument
-from workers.models import PurgedDraft
+from dossiers.models import (
+    FundingRequest,
+    PurgedDraft,
+    RequestState,
+    StoredFile,
+    SupportingDocument,
+)
 
 logger = logging.getLogger(__name__)
 

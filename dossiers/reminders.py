@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import User, federation_staff
 from dossiers.formatting import format_date
 from dossiers.models import Campaign, FundingRequest, RequestState, SchemeParameter
 from dossiers.models import SupportingDocument as Doc
@@ -73,11 +73,7 @@ def _text(person: User, text: str, **values) -> str:
 
 
 def _federation_people(campaign: Campaign):
-    return User.objects.filter(
-        organisation_id=campaign.federation_id,
-        role__in=[User.Role.FEDERATION_OFFICER, User.Role.FEDERATION_MANAGER],
-        is_active=True,
-    ).exclude(email="")
+    return federation_staff(campaign.federation_id).exclude(email="")
 
 
 def send_deadline_reminders(*, today: date) -> int:

@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from operator import attrgetter
 
+from dossiers.formatting import euros_from_cents
 from grouping.engine.keys import Key
 from grouping.engine.packing import Item
-from grouping.engine.run import prepare
+from grouping.engine.run import prepare, rejections
 from grouping.engine.text import describe_key_codes, leftover_code, leftover_reason
 from grouping.engine.types import Candidate, GroupingResult, Policy, ProposedBundle, Unplaced
 
@@ -30,7 +31,7 @@ def group_naive(candidates: Sequence[Candidate], policy: Policy) -> GroupingResu
         return len(members) >= m and total >= minimum and (maximum is None or total <= maximum)
 
     bundles: list[ProposedBundle] = []
-    unplaced = list(prepared.rejected)
+    unplaced = rejections(prepared.refused, policy, euros_from_cents)
     pool: dict[Key, list[Item]] = prepared.groups
     for level in range(last + 1):
         wider: dict[Key, list[Item]] = defaultdict(list)
@@ -67,6 +68,7 @@ def group_naive(candidates: Sequence[Candidate], policy: Policy) -> GroupingResu
                     loan_total=loan_total,
                     bundles_here=0,
                     policy=policy,
+                    format_cents=euros_from_cents,
                 )
                 unplaced.extend(Unplaced(item[1], code, reason) for item in left)
         pool = wider

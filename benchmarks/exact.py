@@ -44,9 +44,9 @@ def max_placed(loans: Sequence[int], q: PackParams, *, time_limit: float = 20.0)
     bound = group_bound(loans, q)
     if bound == 0:
         return ExactGroup(0, True, 0)
-    k_max = n // q.m
-    if q.L > 0:
-        k_max = min(k_max, sum(min(w, q.L) for w in loans) // q.L)
+    k_max = n // q.min_members
+    if q.lender_minimum > 0:
+        k_max = min(k_max, sum(min(w, q.lender_minimum) for w in loans) // q.lender_minimum)
     model = cp_model.CpModel()
     x = [[model.new_bool_var(f"x{i}_{b}") for b in range(k_max)] for i in range(n)]
     used = [model.new_bool_var(f"u{b}") for b in range(k_max)]
@@ -56,12 +56,12 @@ def max_placed(loans: Sequence[int], q: PackParams, *, time_limit: float = 20.0)
             model.add(x[i][b] == 0)
     for b in range(k_max):
         members = [x[i][b] for i in range(n)]
-        model.add(sum(members) >= q.m * used[b])
-        model.add(sum(members) <= q.M * used[b])
+        model.add(sum(members) >= q.min_members * used[b])
+        model.add(sum(members) <= q.max_members * used[b])
         loan_total = sum(loans[i] * x[i][b] for i in range(n))
-        model.add(loan_total >= q.L * used[b])
-        if q.U is not None:
-            model.add(loan_total <= q.U)
+        model.add(loan_total >= q.lender_minimum * used[b])
+        if q.lender_maximum is not None:
+            model.add(loan_total <= q.lender_maximum)
         if b + 1 < k_max:
             model.add(used[b] >= used[b + 1])
     placed = sum(x[i][b] for i in range(n) for b in range(k_max))
@@ -160,9 +160,12 @@ def _ladder_group(
         for i, chain in enumerate(chains):
             members.setdefault(chain[level], []).append(i)
         for key, group_members in sorted(members.items()):
-            slots = len(group_members) // q.m
-            if q.L > 0:
-                slots = min(slots, sum(min(loans[i], q.L) for i in group_members) // q.L)
+            slots = len(group_members) // q.min_members
+            if q.lender_minimum > 0:
+                slots = min(
+                    slots,
+                    sum(min(loans[i], q.lender_minimum) for i in group_members) // q.lender_minimum,
+                )
             previous = None
             for slot in range(slots):
                 used = model.new_bool_var(f"u{level}_{key}_{slot}")
@@ -171,12 +174,12 @@ def _ladder_group(
                     memberships[i].append(var)
                     placed_at[level].append(var)
                 size = sum(x.values())
-                model.add(size >= q.m * used)
-                model.add(size <= q.M * used)
+                model.add(size >= q.min_members * used)
+                model.add(size <= q.max_members * used)
                 loan_total = sum(loans[i] * var for i, var in x.items())
-                model.add(loan_total >= q.L * used)
-                if q.U is not None:
-                    model.add(loan_total <= q.U)
+                model.add(loan_total >= q.lender_minimum * used)
+                if q.lender_maximum is not None:
+                    model.add(loan_total <= q.lender_maximum)
                 if previous is not None:
                     model.add(previous >= used)
                 previous = used

@@ -1,14 +1,15 @@
 """A federation invites an SME's representative to complete the request it prefilled.
 
-The invitation finds the person by e-mail or creates an inactive account, makes them a
-representative of the enterprise, and, after commit, e-mails them a one-time link to
-choose their password (Django's password-reset tokens: the link dies once used).
+``invite`` finds the person by e-mail or creates an inactive account, makes them a
+representative of the enterprise and records the invitation; a job then e-mails them a
+one-time link to choose their password (Django's password-reset tokens: the link dies once
+used). The e-mail goes through ``workers.delivery``, keyed on the invitation: a job run
+twice sends it once, and a broker outage delays it without losing it.
 """
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -19,10 +20,13 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossiers.models import FundingRequest
+from dossiers.models import FundingRequest, Invitation
+from workers.delivery import deliver
+from workers.jobs import enqueue_job
+from workers.models import Job
 
 
-def invite_representative(
+def invite(
     *,
     funding_request: FundingRequest,
     email: str,
@@ -53,23 +57,26 @@ def invite_representative(
             user.set_unusable_password()
             user.save()
         funding_request.enterprise.representatives.add(user)
-        from portals.tasks import send_invitation
-
-        send_invitation.delay_on_commit(user.pk, funding_request.pk, invited_by.pk, base_url)
+        invitation = Invitation.objects.create(
+            request=funding_request, person=user, invited_by=invited_by, base_url=base_url
+        )
+        enqueue_job(Job.Kind.SEND_INVITATION, invitation, created_by=invited_by)
     return user
 
 
-def send_invitation(user_id: int, request_id: int, inviter_id: int, base_url: str) -> int:
-    user = User.objects.filter(pk=user_id).first()
-    funding_request = (
-        FundingRequest.objects.select_related("campaign__federation", "enterprise")
-        .filter(pk=request_id)
+def send_invitation(invitation_id: int, *, job: Job | None = None) -> int:
+    """E-mail one invitation (the job's target) once; returns 1 if sent now."""
+    invitation = (
+        Invitation.objects.select_related(
+            "person", "invited_by", "request__campaign__federation", "request__enterprise"
+        )
+        .filter(pk=invitation_id)
         .first()
     )
-    inviter = User.objects.filter(pk=inviter_id).first()
-    if user is None or funding_request is None or not user.email:
+    if invitation is None:
         return 0
-    base_url = base_url.rstrip("/")
+    user, funding_request, inviter = invitation.person, invitation.request, invitation.invited_by
+    base_url = invitation.base_url.rstrip("/")
     link = ""
     if not user.is_active or not user.has_usable_password():
         path = reverse(
@@ -92,4 +99,6 @@ def send_invitation(user_id: int, request_id: int, inviter_id: int, base_url: st
     with translation.override(user.language):
         subject = render_to_string("portals/emails/invitation_subject.txt", context).strip()
         body = render_to_string("portals/emails/invitation.txt", context)
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return deliver(
+        key=f"invitation:{invitation.pk}", recipient=user, subject=subject, body=body, job=job
+    )
