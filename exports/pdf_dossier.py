@@ -183,7 +183,7 @@ def _summary(snapshot: DossierSnapshot) -> list[Flowable]:
         ["Apports en fonds propres", amount(totals.own_funds)],
     ]
     if count:
-        figures.append([f"{line} moyen(ne) par membre", amount(_mean(snapshot.line_total, count))])
+        figures.append(["Montant moyen par membre", amount(_mean(snapshot.line_total, count))])
     warned = sum(1 for member in snapshot.members if member.warnings)
     if warned:
         figures.append(["Membres dont le prêt dépasse le seuil d’alerte", str(warned)])
