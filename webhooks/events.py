@@ -133,6 +133,25 @@ def _bundles_sent(log: RequestTransition) -> int:
     return queued
 
 
+def emit_for_bundle_transition(transition_id: int) -> int:
+    """``bundle.sent`` as soon as a collective is submitted (a bundle history row), without
+    waiting for the members' requests to be sent: for the job that tells a bundle's step
+    (``grouping.tasks.notify_bundle``). Same event id as the one the requests' ``send``
+    gives, so a receiver gets it once whichever comes first."""
+    from grouping.models import BundleTransition
+
+    log = (
+        BundleTransition.objects.select_related(
+            "bundle__campaign", "bundle__funder", "bundle__twin"
+        )
+        .filter(pk=transition_id, transition="submit")
+        .first()
+    )
+    if log is None or log.bundle.submitted_at is None:
+        return 0
+    return _bundle_sent(log.bundle)
+
+
 def _bundle_sent(bundle) -> int:
     return emit(
         Event.BUNDLE_SENT,

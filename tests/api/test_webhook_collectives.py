@@ -12,7 +12,7 @@ from accounts.models import Organisation
 from api.tokens import issue_token
 from grouping.bundles import mark_ready, seal_bundle, submit_bundle
 from grouping.decisions import record_decision
-from grouping.models import Bundle, GroupingPolicy
+from grouping.models import Bundle, BundleTransition, GroupingPolicy
 from grouping.runs import run_grouping
 from tests.api.conftest import caller
 from tests.factories import FunderFactory
@@ -23,6 +23,7 @@ from tests.grouping.builders import (
     officer_of,
     reviewed_request,
 )
+from webhooks.events import emit_for_bundle_transition
 
 pytestmark = pytest.mark.django_db
 EVENTS = ["bundle.sent", "decision.recorded"]
@@ -115,3 +116,23 @@ def test_each_funder_is_told_of_its_collective_and_its_decision_per_line(
     assert loan["member"]["decline_code"] == "" and loan["member"]["grant_act_date"] is None
     # The fields clients of /api/v1/ already read are all still there.
     assert {"request", "decision", "amount", "reason", "decided_at"} <= set(loan["member"])
+
+
+def test_a_collective_submitted_first_can_be_announced_at_once_and_only_once(
+    receiver, two_collectives, django_capture_on_commit_callbacks
+):
+    bundles, officer, bank, authority = two_collectives
+    register(authority, f"{receiver.url}authority")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_bundle(bundles["grant"], actor=officer)
+    assert receiver.received == []  # the requests wait for their loan line
+
+    log = BundleTransition.objects.get(bundle=bundles["grant"], transition="submit")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emit_for_bundle_transition(log.pk) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emit_for_bundle_transition(log.pk) == 0  # a retried job sends nothing twice
+        submit_bundle(bundles["loan"], actor=officer)  # the requests are sent now
+
+    events = [json.loads(got.body) for got in receiver.received]
+    assert [(e["type"], e["data"]["bundle"]["kind"]) for e in events] == [("bundle.sent", "grant")]
