@@ -68,10 +68,16 @@ def plan_problems(request: FundingRequest, on: date) -> list[str]:
 def plan_warnings(request: FundingRequest, on: date) -> list[str]:
     """Not blocking: things an analyst will ask about (docs/rules.md#financing-plan)."""
     warn_at = _param(P.LOAN_TO_INVESTMENT_WARNING, on)
-    if request.eligible_cost and request.loan_amount > request.eligible_cost * warn_at:
+    return loan_warnings(request.loan_amount, request.eligible_cost, warn_at)
+
+
+def loan_warnings(loan: Decimal, investment: Decimal, warn_at: Decimal) -> list[str]:
+    """The warning of :func:`plan_warnings` for figures already read (the collective file
+    reads the parameter once for all its members)."""
+    if investment and loan > investment * warn_at:
         return [
-            f"Le prêt bancaire ({euros(request.loan_amount)}) dépasse {warn_at * 100:.0f} % "
-            f"de l'investissement ({euros(request.eligible_cost)})."
+            f"Le prêt bancaire ({euros(loan)}) dépasse {warn_at * 100:.0f} % "
+            f"de l'investissement ({euros(investment)})."
         ]
     return []
 

@@ -39,9 +39,17 @@ from exports.members import (
     parse_address,
     project_text,
 )
-from exports.snapshot import DossierSnapshot, Funder, FunderKind, LeadPartner, ReceiptSnapshot
+from exports.snapshot import (
+    CollectiveKind,
+    DossierSnapshot,
+    Funder,
+    FunderKind,
+    Guarantee,
+    LeadPartner,
+    ReceiptSnapshot,
+)
 from grappe.errors import GrappeError
-from grouping.models import Bundle, BundleMember, BundleState
+from grouping.models import Bundle, BundleMember, BundleState, Guarantor
 
 QUOTE_COLUMNS = ("request_id", "supplier_name", "supplier_siret", "quote_date",
                  "amount_excl_vat", "description")  # fmt: skip
@@ -91,6 +99,14 @@ def collect_bundle(bundle: Bundle, *, build_date: date) -> BundleContent:
 def _collect(bundle: Bundle, build_date: date) -> BundleContent:
     bundle = Bundle.objects.select_related("campaign__federation", "funder").get(pk=bundle.pk)
     members = BundleMember.objects.filter(bundle=bundle, active=True).values("request_id")
+    # The line each member carries: its grant in a grant collective, its loan in a lender
+    # bundle (the membership's amounts, as the bundle's totals and the API count them).
+    carried = {
+        row.request_id: (CollectiveKind(row.line), row.grant if row.line == "grant" else row.loan)
+        for row in BundleMember.objects.filter(bundle=bundle, active=True).values_list(
+            "request_id", "line", "grant", "loan", named=True
+        )
+    }
     requests = list(
         FundingRequest.objects.filter(pk__in=members)
         .select_related("enterprise", "de_minimis")
@@ -133,9 +149,17 @@ def _collect(bundle: Bundle, build_date: date) -> BundleContent:
                 documents=tuple(document for document, _ in listed),
                 rules=rules,
                 labels=labels,
+                line=carried[request.pk][0],
+                amount=carried[request.pk][1],
             )
         )
     campaign, funder = bundle.campaign, bundle.funder
+    guarantee = None
+    if bundle.kind == CollectiveKind.LOAN and bundle.guarantor:
+        guarantee = Guarantee(
+            guarantor=str(Guarantor(bundle.guarantor).label),
+            share=None if bundle.guarantee_share is None else cents(bundle.guarantee_share),
+        )
     snapshot = DossierSnapshot(
         reference=bundle.reference,
         campaign_name=campaign.name,
@@ -152,6 +176,8 @@ def _collect(bundle: Bundle, build_date: date) -> BundleContent:
         grouping_key=bundle.key_description,
         build_date=build_date,
         members=tuple(snapshots),
+        kind=CollectiveKind(bundle.kind),
+        guarantee=guarantee,
     )
     return BundleContent(snapshot=snapshot, documents=tuple(stored))
 

@@ -39,3 +39,13 @@ def parse_amount(text: str) -> Decimal:
     """Inverse of :func:`dossiers.formatting.euros` (used by tests and the package checks)."""
     cleaned = text.replace("€", "").replace(GROUP_SEPARATOR, "").replace(UNIT_SEPARATOR, "")
     return Decimal(cleaned.replace(" ", "").replace(",", "."))
+
+
+def guarantee_text(guarantee) -> str:
+    """The guarantee a lender bundle asks for (``exports.snapshot.Guarantee`` or None):
+    "Bpifrance, quotité 70 %"."""
+    if guarantee is None:
+        return "Aucune garantie demandée"
+    if guarantee.share is None:
+        return guarantee.guarantor
+    return f"{guarantee.guarantor}, quotité {format_number(guarantee.share, None)}{UNIT_SEPARATOR}%"

@@ -18,14 +18,19 @@ from typing import Any
 from django.utils import translation
 
 from dossiers.de_minimis import window_start
-from dossiers.guards import DE_MINIMIS_CEILING_KEY
+from dossiers.guards import DE_MINIMIS_CEILING_KEY, loan_warnings
 from dossiers.models import Enterprise, FinancingLine, FundingRequest, SchemeParameter
 from dossiers.models import SupportingDocument as DocumentRow
+from dossiers.nomenclature import naf_codes
 from exports.package import unique_name
 from exports.snapshot import (
+    ZERO,
     Address,
+    CollectiveKind,
     DeMinimisDeclaration,
+    EnterpriseFigures,
     FinancingPlan,
+    LoanAsked,
     Mandate,
     MemberSnapshot,
     PlanLine,
@@ -81,10 +86,12 @@ def split_signatory(signed_by: str) -> tuple[str, str]:
 
 
 class DeMinimisRules:
-    """The window and ceilings in force on the build date, each read once."""
+    """The window and ceilings in force on the build date, each read once (with the loan
+    share of the investment above which the documents warn)."""
 
     def __init__(self, on: date) -> None:
         self.on = on
+        self.loan_warning_at = SchemeParameter.value_on(P.LOAN_TO_INVESTMENT_WARNING, on)
         self.years = int(SchemeParameter.value_on(P.DE_MINIMIS_WINDOW_YEARS, on))
         # The convention of dossiers.de_minimis.aid_in_window: the window starts the day
         # after window_start() and ends on the grant date (here the build date), included.
@@ -130,8 +137,11 @@ def member_snapshot(
     documents: tuple[SupportingDocument, ...],
     rules: DeMinimisRules,
     labels: Labels,
+    line: CollectiveKind = CollectiveKind.LOAN,
+    amount: Decimal = ZERO,
 ) -> MemberSnapshot:
-    """``lines``, ``quotes`` and ``aids``: rows with the model's field names."""
+    """``lines``, ``quotes`` and ``aids``: rows with the model's field names; ``line`` and
+    ``amount``: what the member carries in the collective (its membership's line)."""
     enterprise = request.enterprise
     signed_by, role = split_signatory(request.mandate_signed_by)
     return MemberSnapshot(
@@ -170,7 +180,29 @@ def member_snapshot(
             signed_by=signed_by, signatory_role=role, signed_on=request.mandate_signed_on
         ),
         documents=documents,
+        line=line,
+        amount=cents(amount),
+        naf_division=enterprise.naf_division,
+        naf_division_label=naf_division_label(enterprise.naf_code),
+        figures=EnterpriseFigures(
+            headcount=cents(enterprise.headcount),
+            turnover=cents(enterprise.turnover),
+            balance_sheet=cents(enterprise.balance_sheet),
+            equity=None if enterprise.equity is None else cents(enterprise.equity),
+            year=enterprise.figures_year,
+        ),
+        loan_asked=LoanAsked(
+            duration_months=request.loan_duration_months,
+            deferral_months=request.loan_deferral_months,
+        ),
+        warnings=tuple(
+            loan_warnings(request.loan_amount, request.eligible_cost, rules.loan_warning_at)
+        ),
     )
+
+
+def naf_division_label(code: str) -> str:
+    return naf_codes()[code].division_label
 
 
 def declaration(

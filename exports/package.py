@@ -7,7 +7,8 @@ Layout of the ZIP, in this order:
   after the member (request reference and company name), sorted;
 - ``manifest.json`` last, since it lists the size and SHA-256 of every file before it,
   with the bundle reference and the dossier fingerprint (:func:`exports.snapshot.fingerprint`,
-  also printed on every page of the PDF).
+  also printed on every page of the PDF), the collective's kind and totals, and its
+  canonical JSON with its SHA-256 (:func:`collective_manifest`).
 
 Names coming from applicants are made safe (:func:`safe_component`): no path separators,
 no ``..``, no absolute paths, no control characters, NFC-normalised, no names Windows
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import IO, Any, Union
 
 from exports.pdf_dossier import render_dossier_pdf
-from exports.snapshot import DossierSnapshot, fingerprint
+from exports.snapshot import DossierSnapshot, canonical_collective, fingerprint
 from exports.xlsx_annex import render_annex_xlsx
 from exports.ziputil import PinnedZipFile
 
@@ -185,10 +186,33 @@ def write_package(
             "bundle_reference": snapshot.reference,
             "dossier_fingerprint": digest,
             "build_date": snapshot.build_date.isoformat(),
+            **collective_manifest(snapshot),
             "files": files,
         }
         text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         archive.writestr(MANIFEST, text.encode("utf-8"))
+
+
+def collective_manifest(snapshot: DossierSnapshot) -> dict[str, Any]:
+    """What the manifest says of the collective itself: its kind, its totals (as the PDF,
+    the XLSX and the API show them) and its canonical JSON with the SHA-256 of it, which a
+    bank can recompute from its own records (docs/api.md, "Recomputing a collective's
+    fingerprint")."""
+    totals = snapshot.totals
+    canonical = canonical_collective(snapshot)
+    return {
+        "kind": snapshot.kind.value,
+        "title": snapshot.title,
+        "totals": {
+            "member_count": len(snapshot.members),
+            "grant_total": f"{totals.grant:.2f}",
+            "loan_total": f"{totals.loan:.2f}",
+            "cost_total": f"{totals.total_cost:.2f}",
+            "own_funds_total": f"{totals.own_funds:.2f}",
+        },
+        "collective": canonical.decode("utf-8"),
+        "collective_sha256": hashlib.sha256(canonical).hexdigest(),
+    }
 
 
 class _HashingReader:

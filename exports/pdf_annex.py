@@ -11,9 +11,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from dossiers.formatting import format_date, format_number
-from exports.formatting import format_size
+from exports.formatting import format_size, guarantee_text
 from exports.pdf_base import PORTRAIT_WIDTH, Styles, amount, key_values, para, table
-from exports.snapshot import ZERO, FinancingPlan, MemberSnapshot, PlanLine
+from exports.snapshot import (
+    ZERO,
+    CollectiveKind,
+    DossierSnapshot,
+    FinancingPlan,
+    MemberSnapshot,
+    PlanLine,
+)
 
 
 def plan_table(
@@ -54,7 +61,80 @@ def plan_table(
     ]
 
 
-def member_annex(number: int, member: MemberSnapshot) -> list[Flowable]:
+def loan_terms_text(member: MemberSnapshot) -> str:
+    """``60 / 6``: the duration and deferral asked, in months (— when not given)."""
+    asked = member.loan_asked
+    duration = "—" if asked.duration_months is None else str(asked.duration_months)
+    deferral = "—" if asked.deferral_months is None else str(asked.deferral_months)
+    return f"{duration} / {deferral}"
+
+
+def _optional_amount(value) -> str:
+    return "non renseigné" if value is None else amount(value)
+
+
+def equity_verdict(member: MemberSnapshot) -> str:
+    """Whether the loan asked fits within the equity (docs/rules.md#package-contents)."""
+    above = member.loan_above_equity
+    if member.plan.loan <= 0:
+        return "Sans objet (aucun prêt demandé)."
+    if above is None:
+        return "Capitaux propres non renseignés : à vérifier par l’analyste."
+    if above:
+        return "Prêt demandé supérieur aux capitaux propres."
+    return "Prêt demandé inférieur ou égal aux capitaux propres."
+
+
+def _line_carried(member: MemberSnapshot, snapshot: DossierSnapshot, w: float) -> list[Flowable]:
+    """What the member carries in this collective, with the loan terms and guarantee asked."""
+    if member.line == CollectiveKind.GRANT:
+        rows = [("Subvention sollicitée dans cette opération", amount(member.amount))]
+    else:
+        asked = member.loan_asked
+        rows = [
+            ("Prêt sollicité dans ce dossier", amount(member.amount)),
+            (
+                "Durée demandée",
+                "non renseignée"
+                if asked.duration_months is None
+                else f"{asked.duration_months} mois",
+            ),
+            (
+                "Différé demandé",
+                "non renseigné"
+                if asked.deferral_months is None
+                else f"{asked.deferral_months} mois",
+            ),
+            ("Garantie demandée", guarantee_text(snapshot.guarantee)),
+        ]
+    return [para("Ligne portée par ce dossier", Styles.h2), key_values(rows, (w * 0.4, w * 0.6))]
+
+
+def _figures(member: MemberSnapshot, w: float) -> list[Flowable]:
+    """Staff, turnover, balance sheet and equity of the figures' year: the SME category and
+    "loan ≤ equity" checks."""
+    figures = member.figures
+    if figures is None:
+        return []
+    year = "exercice non renseigné" if figures.year is None else f"exercice {figures.year}"
+    rows = [
+        ("Effectif (UTA)", format_number(figures.headcount, None)),
+        ("Chiffre d’affaires", amount(figures.turnover)),
+        ("Total de bilan", amount(figures.balance_sheet)),
+        ("Capitaux propres", _optional_amount(figures.equity)),
+        ("Catégorie d’entreprise", member.sme_category),
+        ("Prêt ≤ capitaux propres", equity_verdict(member)),
+    ]
+    flowables: list[Flowable] = [
+        para(f"Chiffres de l’entreprise ({year})", Styles.h2),
+        key_values(rows, (w * 0.4, w * 0.6)),
+    ]
+    for warning in member.warnings:
+        flowables += [Spacer(1, 1.5 * mm), para(f"Alerte : {warning}", Styles.cell_bold)]
+    return flowables
+
+
+def member_annex(number: int, member: MemberSnapshot, snapshot: DossierSnapshot) -> list[Flowable]:
     w = PORTRAIT_WIDTH
     naf = f"{member.naf_code} — {member.naf_label}"
     identity = key_values(
@@ -91,6 +171,9 @@ def member_annex(number: int, member: MemberSnapshot) -> list[Flowable]:
     return [
         para(f"Annexe {number} — {member.company_name}", Styles.h1),
         identity,
+        *_line_carried(member, snapshot, w),
+        CondPageBreak(45 * mm),
+        *_figures(member, w),
         para("Projet", Styles.h2),
         para(member.project_category, Styles.cell_bold),
         para(member.project_description, Styles.body),
@@ -103,7 +186,7 @@ def member_annex(number: int, member: MemberSnapshot) -> list[Flowable]:
             zebra=False,
         ),
         CondPageBreak(40 * mm),
-        para("Plan de financement", Styles.h2),
+        para("Plan de financement de l’entreprise (toutes lignes)", Styles.h2),
         *_member_plan(member.plan, w),
         CondPageBreak(35 * mm),
         *_de_minimis(member, w),

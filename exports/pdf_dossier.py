@@ -31,7 +31,8 @@ from reportlab.platypus import (
 )
 
 from dossiers.formatting import format_date, format_number
-from exports.pdf_annex import member_annex, plan_table
+from exports.formatting import guarantee_text
+from exports.pdf_annex import loan_terms_text, member_annex, plan_table
 from exports.pdf_base import (
     LANDSCAPE_WIDTH,
     PORTRAIT_WIDTH,
@@ -44,6 +45,8 @@ from exports.pdf_base import (
 )
 from exports.snapshot import (
     ZERO,
+    Breakdown,
+    CollectiveKind,
     DossierSnapshot,
     MemberSnapshot,
     aggregate_lines,
@@ -61,10 +64,20 @@ MEMBER_COLUMNS = (
     ("Effectif (UTA)", 14),
     ("Projet", 34),
     ("Coût total HT", 23),
-    ("Subvention", 22),
-    ("Prêt", 22),
 )
-AMOUNT_COLUMNS = (7, 8, 9)
+AMOUNT_COLUMNS = (7, 8)
+# The line the collective carries, then for a lender bundle the loan terms asked.
+LINE_HEADERS = {
+    CollectiveKind.GRANT: "Subvention sollicitée",
+    CollectiveKind.LOAN: "Prêt sollicité",
+}
+LINE_WIDTH = 24
+TERMS_COLUMN = ("Durée / différé (mois)", 20)
+
+
+def member_columns(kind: CollectiveKind) -> tuple[tuple[str, int], ...]:
+    columns = (*MEMBER_COLUMNS, (LINE_HEADERS[kind], LINE_WIDTH))
+    return (*columns, TERMS_COLUMN) if kind == CollectiveKind.LOAN else columns
 
 
 def render_dossier_pdf(
@@ -87,7 +100,7 @@ def render_dossier_pdf(
     )
     return build_pdf(
         story,
-        title=f"Dossier collectif {snapshot.reference}",
+        title=f"{snapshot.title} {snapshot.reference}",
         author=snapshot.lead_partner.name,
         subject=f"{snapshot.funder.programme} — {snapshot.grouping_key}",
         footer=f"Dossier {snapshot.reference}",
@@ -103,8 +116,8 @@ def _cover(snapshot: DossierSnapshot, digest: str) -> list[Flowable]:
     value = Styles.body
     return [
         Spacer(1, 25 * mm),
-        para("Dossier collectif de financement", Styles.title),
-        para(snapshot.reference, Styles.subtitle),
+        para(snapshot.title, Styles.title),
+        para(f"Dossier collectif {snapshot.reference}", Styles.subtitle),
         para(snapshot.campaign_name, Styles.h2),
         Spacer(1, 8 * mm),
         key_values(
@@ -114,6 +127,8 @@ def _cover(snapshot: DossierSnapshot, digest: str) -> list[Flowable]:
                 ("Adresse", para(address, value)),
                 ("Financeur", para(f"{funder.name} ({funder.kind.label})", value)),
                 ("Programme", para(funder.programme, value)),
+                ("Nature du dossier", para(_nature(snapshot), value)),
+                *_guarantee_row(snapshot),
                 ("Clé de regroupement", para(snapshot.grouping_key, value)),
                 ("Nombre de membres", para(str(len(snapshot.members)), value)),
                 ("Dossier établi le", para(format_date(snapshot.build_date), value)),
@@ -140,48 +155,76 @@ def _cover(snapshot: DossierSnapshot, digest: str) -> list[Flowable]:
     ]
 
 
+def _nature(snapshot: DossierSnapshot) -> str:
+    if snapshot.kind == CollectiveKind.GRANT:
+        return (
+            "Opération collective : le chef de file présente les subventions des membres ; "
+            "chaque membre n’y porte que sa subvention."
+        )
+    return "Dossier prêteur : chaque membre n’y porte que son prêt bancaire."
+
+
+def _guarantee_row(snapshot: DossierSnapshot) -> list[tuple[str, Flowable]]:
+    if snapshot.kind != CollectiveKind.LOAN:
+        return []
+    return [("Garantie demandée", para(guarantee_text(snapshot.guarantee), Styles.body))]
+
+
 def _summary(snapshot: DossierSnapshot) -> list[Flowable]:
     totals = snapshot.totals
     count = len(snapshot.members)
+    line = LINE_HEADERS[snapshot.kind]
     figures = [
         ["Indicateur", "Valeur"],
         ["Nombre de membres", str(count)],
+        ["Ligne portée par le dossier", snapshot.kind.line_label],
         ["Coût total des projets (HT)", amount(totals.total_cost)],
         ["Subventions sollicitées", amount(totals.grant)],
         ["Prêts sollicités", amount(totals.loan)],
         ["Apports en fonds propres", amount(totals.own_funds)],
-        [
-            "Besoin résiduel (coût − subventions − fonds propres)",
-            amount(totals.total_cost - totals.grant - totals.own_funds),
-        ],
     ]
     if count:
-        figures.append(["Prêt moyen par membre", amount(_mean(totals.loan, count))])
+        figures.append(["Montant moyen par membre", amount(_mean(snapshot.line_total, count))])
+    warned = sum(1 for member in snapshot.members if member.warnings)
+    if warned:
+        figures.append(["Membres dont le prêt dépasse le seuil d’alerte", str(warned)])
     by_departement: dict[tuple[str, str], list[Decimal]] = {}
     for member in snapshot.members:
         row = by_departement.setdefault(
-            (member.departement_code, member.departement_name), [ZERO, ZERO, ZERO, ZERO]
+            (member.departement_code, member.departement_name), [ZERO, ZERO, ZERO]
         )
         row[0] += 1
         row[1] += member.plan.total_cost
-        row[2] += member.plan.grant
-        row[3] += member.plan.loan
-    territory = [["Département", "Membres", "Coût total HT", "Subventions", "Prêts"]]
-    for (code, name), (members, cost, grant, loan) in sorted(by_departement.items()):
-        territory.append(
-            [f"{name} ({code})", str(int(members)), amount(cost), amount(grant), amount(loan)]
-        )
+        row[2] += member.amount
+    territory = [["Département", "Membres", "Coût total HT", line]]
+    for (code, name), (members, cost, carried) in sorted(by_departement.items()):
+        territory.append([f"{name} ({code})", str(int(members)), amount(cost), amount(carried)])
     w = PORTRAIT_WIDTH
     return [
         para("Synthèse", Styles.h1),
         table(figures, (w * 0.62, w * 0.38), right_columns=(1,)),
+        para("Répartition par activité (division NAF)", Styles.h2),
+        _breakdown_table("Activité (division NAF)", snapshot.by_trade(), line),
+        para("Répartition par région", Styles.h2),
+        _breakdown_table("Région", snapshot.by_region(), line),
         para("Répartition par département", Styles.h2),
-        table(
-            territory,
-            (w * 0.32, w * 0.12, w * 0.2, w * 0.18, w * 0.18),
-            right_columns=(1, 2, 3, 4),
-        ),
+        table(territory, (w * 0.42, w * 0.14, w * 0.22, w * 0.22), right_columns=(1, 2, 3)),
     ]
+
+
+def _breakdown_table(header: str, rows: list[Breakdown], line: str) -> Flowable:
+    w = PORTRAIT_WIDTH
+    data: list[list[object]] = [[header, "Membres", line]]
+    for row in rows:
+        data.append([f"{row.code} — {row.label}", str(row.members), amount(row.amount)])
+    data.append(
+        [
+            "Total",
+            str(sum(row.members for row in rows)),
+            amount(sum((row.amount for row in rows), ZERO)),
+        ]
+    )
+    return table(data, (w * 0.6, w * 0.14, w * 0.26), right_columns=(1, 2), bold_last_row=True)
 
 
 def _mean(total: Decimal, count: int) -> Decimal:
@@ -204,11 +247,11 @@ def _collective_plan(snapshot: DossierSnapshot) -> list[Flowable]:
     ]
 
 
-def _member_row(number: int, member: MemberSnapshot) -> list[object]:
+def _member_row(number: int, member: MemberSnapshot, kind: CollectiveKind) -> list[object]:
     naf = f"{member.naf_code} — {member.naf_label}"
     if member.nafa_code:
         naf += f" (NAFA {member.nafa_code})"
-    return [
+    row: list[object] = [
         str(number),
         Paragraph(
             f"{escape(member.company_name)}<br/>"
@@ -221,15 +264,18 @@ def _member_row(number: int, member: MemberSnapshot) -> list[object]:
         format_number(member.headcount, None),
         member.project_category,
         amount(member.plan.total_cost),
-        amount(member.plan.grant),
-        amount(member.plan.loan),
+        amount(member.amount),
     ]
+    if kind == CollectiveKind.LOAN:
+        row.append(loan_terms_text(member))
+    return row
 
 
 def _members_table(snapshot: DossierSnapshot) -> Iterator[Flowable]:
-    total_mm = sum(width for _, width in MEMBER_COLUMNS)
-    widths = [LANDSCAPE_WIDTH * width / total_mm for _, width in MEMBER_COLUMNS]
-    header = [header for header, _ in MEMBER_COLUMNS]
+    columns = member_columns(snapshot.kind)
+    total_mm = sum(width for _, width in columns)
+    widths = [LANDSCAPE_WIDTH * width / total_mm for _, width in columns]
+    header = [header for header, _ in columns]
     yield NextPageTemplate("landscape")
     yield PageBreak()
     yield para("Membres du dossier", Styles.h1)
@@ -237,26 +283,18 @@ def _members_table(snapshot: DossierSnapshot) -> Iterator[Flowable]:
     for start in range(0, len(members), MEMBER_TABLE_ROWS):
         chunk = members[start : start + MEMBER_TABLE_ROWS]
         rows = [header] + [
-            _member_row(start + offset + 1, member) for offset, member in enumerate(chunk)
+            _member_row(start + offset + 1, member, snapshot.kind)
+            for offset, member in enumerate(chunk)
         ]
         last = start + MEMBER_TABLE_ROWS >= len(members)
         if last:
             totals = snapshot.totals
             label = f"Total ({len(members)} membres)"
-            rows.append(
-                [
-                    "",
-                    label,
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    amount(totals.total_cost),
-                    amount(totals.grant),
-                    amount(totals.loan),
-                ]
-            )
+            total_row: list[object] = ["", label, "", "", "", "", ""]
+            total_row += [amount(totals.total_cost), amount(snapshot.line_total)]
+            if snapshot.kind == CollectiveKind.LOAN:
+                total_row.append("")
+            rows.append(total_row)
         yield table(rows, widths, right_columns=(0, 5, *AMOUNT_COLUMNS), bold_last_row=last)
     if not members:
         yield para("Aucun membre.", Styles.body)
@@ -273,7 +311,7 @@ def _annexes(snapshot: DossierSnapshot, progress: Callable[[int], None]) -> Iter
     for number, member in enumerate(snapshot.members, start=1):
         progress(number - 1)
         yield PageBreak()
-        yield from member_annex(number, member)
+        yield from member_annex(number, member, snapshot)
     progress(len(snapshot.members))
 
 

@@ -49,6 +49,38 @@ _FUNDER_KIND_LABELS = {
 }
 
 
+class CollectiveKind(enum.StrEnum):
+    """The two kinds of collective application (docs/rules.md#package-contents): an EU grant
+    collective, whose members carry their grant line, and a lender bundle, their loan."""
+
+    GRANT = "grant"
+    LOAN = "loan"
+
+    @property
+    def title(self) -> str:
+        return _COLLECTIVE_TITLES[self]
+
+    @property
+    def line_label(self) -> str:
+        return _LINE_LABELS[self]
+
+    @property
+    def asked_label(self) -> str:
+        """The heading of the line's amounts: "Subventions sollicitées", "Prêts sollicités"."""
+        return _ASKED_LABELS[self]
+
+
+_COLLECTIVE_TITLES = {
+    CollectiveKind.GRANT: "Opération collective — subventions FEDER",
+    CollectiveKind.LOAN: "Dossier prêteur",
+}
+_LINE_LABELS = {CollectiveKind.GRANT: "Subvention", CollectiveKind.LOAN: "Prêt"}
+_ASKED_LABELS = {
+    CollectiveKind.GRANT: "Subventions sollicitées",
+    CollectiveKind.LOAN: "Prêts sollicités",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Address:
     street: str
@@ -154,6 +186,26 @@ class SupportingDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class EnterpriseFigures:
+    """What an analyst checks the SME category and "loan ≤ equity" with, for the financial
+    year ``year`` (None: not given). ``equity`` may be unknown (None) or negative."""
+
+    headcount: Decimal
+    turnover: Decimal
+    balance_sheet: Decimal
+    equity: Decimal | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoanAsked:
+    """The loan terms a member asks for (the guarantee asked is the bundle's)."""
+
+    duration_months: int | None = None
+    deferral_months: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MemberSnapshot:
     request_reference: str
     company_name: str
@@ -177,6 +229,41 @@ class MemberSnapshot:
     de_minimis: DeMinimisDeclaration
     mandate: Mandate
     documents: tuple[SupportingDocument, ...]
+    # The line this member carries in the collective and its amount: a grant collective
+    # carries the grant only, a lender bundle the loan only (the plan shows both).
+    line: CollectiveKind = CollectiveKind.LOAN
+    amount: Decimal = ZERO
+    naf_division: str = ""
+    naf_division_label: str = ""
+    figures: EnterpriseFigures | None = None
+    loan_asked: LoanAsked = LoanAsked()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def loan_above_equity(self) -> bool | None:
+        """Whether the loan asked exceeds the equity (None: equity unknown)."""
+        if self.figures is None or self.figures.equity is None:
+            return None
+        return self.plan.loan > self.figures.equity
+
+
+@dataclass(frozen=True, slots=True)
+class Guarantee:
+    """The guarantee a lender bundle asks for its loans (docs/rules.md#guarantee)."""
+
+    guarantor: str  # its name, e.g. "Bpifrance"
+    share: Decimal | None = None  # percent of each loan
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    """One row of a summary of the collective: a trade or a région, its members and the
+    total of the line the collective carries."""
+
+    code: str
+    label: str
+    members: int
+    amount: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,15 +283,66 @@ class DossierSnapshot:
     grouping_key: str
     build_date: date
     members: tuple[MemberSnapshot, ...]
+    kind: CollectiveKind = CollectiveKind.LOAN
+    guarantee: Guarantee | None = None
+
+    @property
+    def title(self) -> str:
+        return self.kind.title
 
     @property
     def totals(self) -> Totals:
+        """Cost and own funds over the members' whole plans; grants and loans over the
+        lines the collective carries (as the bundle's totals: one of them is zero)."""
         return Totals(
             total_cost=sum((m.plan.total_cost for m in self.members), ZERO),
-            grant=sum((m.plan.grant for m in self.members), ZERO),
-            loan=sum((m.plan.loan for m in self.members), ZERO),
+            grant=sum((m.amount for m in self.members if m.line == CollectiveKind.GRANT), ZERO),
+            loan=sum((m.amount for m in self.members if m.line == CollectiveKind.LOAN), ZERO),
             own_funds=sum((m.plan.own_funds for m in self.members), ZERO),
         )
+
+    @property
+    def line_total(self) -> Decimal:
+        return sum((m.amount for m in self.members), ZERO)
+
+    def by_trade(self) -> list[Breakdown]:
+        """Members and line total per trade (NAF division), by code."""
+        return _breakdown(self.members, lambda m: (m.naf_division, m.naf_division_label))
+
+    def by_region(self) -> list[Breakdown]:
+        """Members and line total per région, by code."""
+        return _breakdown(self.members, lambda m: (m.region_code, m.region_name))
+
+
+def _breakdown(members: Iterable[MemberSnapshot], key) -> list[Breakdown]:
+    rows: dict[tuple[str, str], list] = {}
+    for member in members:
+        row = rows.setdefault(key(member), [0, ZERO])
+        row[0] += 1
+        row[1] += member.amount
+    return [
+        Breakdown(code, label, count, total)
+        for (code, label), (count, total) in sorted(rows.items())
+    ]
+
+
+def canonical_collective(snapshot: DossierSnapshot) -> bytes:
+    """The collective as a bank can rebuild it from the API (docs/api.md, "Recomputing a
+    collective's fingerprint"): sorted keys, no whitespace, amounts as strings with two
+    decimals, members by request reference, each with its SIRET, line and amount."""
+    members = sorted(snapshot.members, key=lambda m: m.request_reference)
+    document = {
+        "reference": snapshot.reference,
+        "kind": snapshot.kind.value,
+        "funder": snapshot.funder.name,
+        "key": snapshot.grouping_key,
+        "members": [
+            {"siret": m.siret, "line": m.line.value, "amount": f"{m.amount:.2f}"} for m in members
+        ],
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from exports.formatting import guarantee_text
 from exports.snapshot import (
+    CollectiveKind,
     DossierSnapshot,
     MemberSnapshot,
     PlanLine,
@@ -75,9 +77,9 @@ MEMBER_COLUMNS: tuple[Column[tuple[int, MemberSnapshot]], ...] = (
     Column("Effectif (UTA)", lambda r: r[1].headcount, DECIMAL, 10),
     Column("Catégorie d’entreprise", lambda r: r[1].sme_category, None, 20),
     Column("Catégorie de projet", lambda r: r[1].project_category, None, 28),
+    Column("Ligne portée", lambda r: r[1].line.line_label, None, 11),
+    Column("Montant sollicité", lambda r: r[1].amount, AMOUNT, 14),
     Column("Coût total HT", lambda r: r[1].plan.total_cost, AMOUNT, 14),
-    Column("Subvention", lambda r: r[1].plan.grant, AMOUNT, 14),
-    Column("Prêt", lambda r: r[1].plan.loan, AMOUNT, 14),
     Column("Fonds propres", lambda r: r[1].plan.own_funds, AMOUNT, 14),
     Column("Total des emplois", lambda r: r[1].plan.total_uses, AMOUNT, 14),
     Column("Total des ressources", lambda r: r[1].plan.total_sources, AMOUNT, 14),
@@ -89,7 +91,43 @@ MEMBER_COLUMNS: tuple[Column[tuple[int, MemberSnapshot]], ...] = (
     Column("Mandat signé par", lambda r: r[1].mandate.signed_by, None, 20),
     Column("Mandat signé le", lambda r: r[1].mandate.signed_on, DATE, 12),
     Column("Pièces", lambda r: len(r[1].documents), None, 8),
+    # The figures an analyst checks the SME category and "loan ≤ equity" with
+    # (docs/rules.md#package-contents), then the loan-to-investment warning.
+    Column("Exercice des chiffres", lambda r: _figure(r[1], "year"), INTEGER, 10),
+    Column("Chiffre d’affaires", lambda r: _figure(r[1], "turnover"), AMOUNT, 16),
+    Column("Total de bilan", lambda r: _figure(r[1], "balance_sheet"), AMOUNT, 16),
+    Column("Capitaux propres", lambda r: _figure(r[1], "equity"), AMOUNT, 16),
+    Column("Prêt ≤ capitaux propres", lambda r: _fits_equity(r[1]), None, 10),
+    Column("Alerte", lambda r: " ".join(r[1].warnings) or None, None, 40),
 )
+
+
+def _figure(member: MemberSnapshot, name: str) -> Any:
+    return None if member.figures is None else getattr(member.figures, name)
+
+
+def _fits_equity(member: MemberSnapshot) -> str | None:
+    above = member.loan_above_equity
+    if above is None or member.plan.loan <= 0:
+        return None
+    return "Non" if above else "Oui"
+
+
+def member_columns(snapshot: DossierSnapshot) -> tuple[Column[tuple[int, MemberSnapshot]], ...]:
+    """The members' columns: a lender bundle adds the loan terms and the guarantee asked."""
+    if snapshot.kind != CollectiveKind.LOAN:
+        return MEMBER_COLUMNS
+    guarantee = snapshot.guarantee
+    guarantor = guarantee.guarantor if guarantee else None
+    share = guarantee.share if guarantee else None
+    return (
+        *MEMBER_COLUMNS,
+        Column("Durée demandée (mois)", lambda r: r[1].loan_asked.duration_months, INTEGER, 10),
+        Column("Différé demandé (mois)", lambda r: r[1].loan_asked.deferral_months, INTEGER, 10),
+        Column("Garant demandé", lambda r: guarantor, None, 16),
+        Column("Quotité garantie demandée (%)", lambda r: share, DECIMAL, 10),
+    )
+
 
 # --- Detail sheets: one row per plan line, quote, prior aid, document -------------------
 
@@ -143,7 +181,7 @@ def render_annex_xlsx(snapshot: DossierSnapshot) -> bytes:
 
     def write(book: XlsxWriter) -> None:
         book.sheet("Synthèse", _summary_rows(snapshot, digest), widths=(50, 60, 18))
-        book.table("Membres", MEMBER_COLUMNS, enumerate(members, 1))
+        book.table("Membres", member_columns(snapshot), enumerate(members, 1))
         book.table(
             "Plans de financement",
             PLAN_COLUMNS,
@@ -169,7 +207,7 @@ def render_annex_xlsx(snapshot: DossierSnapshot) -> bytes:
         write,
         ("Synthèse", *TABLE_SHEETS),
         day=snapshot.build_date,
-        title=f"Annexe du dossier collectif {snapshot.reference}",
+        title=f"Annexe — {snapshot.title} {snapshot.reference}",
         subject=snapshot.grouping_key,
         identifier=digest,
     )
@@ -187,10 +225,16 @@ def _summary_rows(snapshot: DossierSnapshot, digest: str) -> Iterable[Sequence[A
     """Key figures with the same totals as the PDF, then the collective financing plan."""
     totals = snapshot.totals
     lead, funder = snapshot.lead_partner, snapshot.funder
-    yield [Cell(f"Dossier collectif {snapshot.reference}", bold=True, size=14)]
+    yield [Cell(f"{snapshot.title} {snapshot.reference}", bold=True, size=14)]
     yield []
+    guarantee = []
+    if snapshot.kind == CollectiveKind.LOAN:
+        guarantee = [("Garantie demandée", guarantee_text(snapshot.guarantee), None)]
     for label, value, number_format in (
         ("Référence du dossier", snapshot.reference, None),
+        ("Nature du dossier", snapshot.title, None),
+        ("Ligne portée par le dossier", snapshot.kind.line_label, None),
+        *guarantee,
         ("Campagne", snapshot.campaign_name, None),
         ("Chef de file", lead.name, None),
         ("SIREN du chef de file", lead.siren, TEXT),
@@ -206,6 +250,17 @@ def _summary_rows(snapshot: DossierSnapshot, digest: str) -> Iterable[Sequence[A
         ("Apports en fonds propres", totals.own_funds, AMOUNT),
     ):
         yield [label, Cell(value, number_format)]
+    line = snapshot.kind.asked_label
+    for title, rows in (
+        ("Répartition par activité (division NAF)", snapshot.by_trade()),
+        ("Répartition par région", snapshot.by_region()),
+    ):
+        yield []
+        yield [Cell(title, bold=True)]
+        yield [Cell(text, bold=True) for text in ("Code", "Libellé", "Membres", line)]
+        for row in rows:
+            yield [Cell(row.code, TEXT), row.label, Cell(row.members, INTEGER),
+                   Cell(row.amount, AMOUNT)]  # fmt: skip
     yield []
     yield [Cell("Plan de financement collectif", bold=True)]
     yield [Cell(text, bold=True) for text in ("Nature", "Poste", "Montant")]

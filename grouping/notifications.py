@@ -42,16 +42,18 @@ def notify_bundle_transition(transition_id: int, *, job=None) -> int:
     }
 
     def compose() -> tuple[str, str]:
-        values["loans"] = euros_for_reader(bundle.loan_total, translation.get_language())
+        values["loans"] = euros_for_reader(bundle.line_total, translation.get_language())
+        # "de prêts" or "de subventions": what this kind of collective asks for.
+        values["what"] = _("de subventions") if bundle.kind == "grant" else _("de prêts")
         subject = _("Grappe : dossier collectif %(ref)s transmis par %(lead)s") % values
         body = (
             ngettext(
                 "Bonjour,\n\n%(lead)s vous transmet le dossier collectif %(ref)s : "
-                "%(count)d entreprise, %(loans)s de prêts sollicités.\n"
+                "%(count)d entreprise, %(loans)s %(what)s sollicités.\n"
                 "Le dossier PDF, l'annexe XLSX et le paquet des pièces sont dans votre "
                 "espace Grappe, où vous enregistrez la décision de chaque membre.\n",
                 "Bonjour,\n\n%(lead)s vous transmet le dossier collectif %(ref)s : "
-                "%(count)d entreprises, %(loans)s de prêts sollicités.\n"
+                "%(count)d entreprises, %(loans)s %(what)s sollicités.\n"
                 "Le dossier PDF, l'annexe XLSX et le paquet des pièces sont dans votre "
                 "espace Grappe, où vous enregistrez la décision de chaque membre.\n",
                 members,

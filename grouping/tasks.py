@@ -4,7 +4,7 @@ grouping.notifications (STYLE rule 5)."""
 from dossiers.workflow import WorkflowError
 from grouping.notifications import notify_bundle_transition
 from grouping.runs import group_campaign
-from workers.jobs import JobError, job_task
+from workers.jobs import JobError, enqueue_job, job_task
 from workers.models import Job
 
 
@@ -32,5 +32,9 @@ def run_campaign_grouping(job: Job, report) -> dict:
 
 @job_task(Job.Kind.NOTIFY_BUNDLE)
 def notify_bundle(job: Job, report) -> dict:
-    """E-mail the people concerned by one bundle history row (the job's target), once each."""
-    return {"sent": notify_bundle_transition(job.target_id, job=job)}
+    """E-mail the people concerned by one bundle history row (the job's target), once each;
+    then its webhook events are a job of their own (a collective is announced to its
+    funder as soon as it is submitted, not only once its members' requests are sent)."""
+    sent = notify_bundle_transition(job.target_id, job=job)
+    enqueue_job(Job.Kind.EMIT_WEBHOOKS, job.target, created_by=job.created_by)
+    return {"sent": sent}

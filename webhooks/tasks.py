@@ -9,9 +9,13 @@ from workers.models import Job
 
 @job_task(Job.Kind.EMIT_WEBHOOKS)
 def emit_webhooks(job: Job, report: Report) -> dict:
-    """Queue the webhook events of one request history row (the job's target), each once:
-    a job run twice finds its deliveries already recorded and sends nothing twice."""
-    created = events.emit_for_transition(job.target_id)
+    """Queue the webhook events of one history row (the job's target: a request's, or a
+    collective's when it is submitted), each once: a job run twice finds its deliveries
+    already recorded and sends nothing twice."""
+    if job.target_type.model == "bundletransition":
+        created = events.emit_for_bundle_transition(job.target_id)
+    else:
+        created = events.emit_for_transition(job.target_id)
     for delivery_id in created:
         deliver.delay_on_commit(delivery_id)
     return {"queued": len(created)}

@@ -105,6 +105,17 @@ class Enterprise(models.Model):
     balance_sheet = models.DecimalField(
         _("total de bilan (€)"), max_digits=14, decimal_places=2, validators=[validate_amount]
     )
+    # What an analyst checks "loan ≤ equity" against (docs/rules.md#package-contents), and
+    # the financial year the figures above are from. Optional: not asked at sign-up.
+    equity = models.DecimalField(
+        _("capitaux propres (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    figures_year = models.PositiveSmallIntegerField(
+        _("exercice des chiffres"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
     public_ownership = models.DecimalField(
         _("détention publique (%)"),
         max_digits=5,

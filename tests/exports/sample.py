@@ -11,14 +11,19 @@ import hashlib
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from dossiers.guards import loan_warnings
 from exports.snapshot import (
     Address,
+    CollectiveKind,
     DeMinimisDeclaration,
     DossierSnapshot,
+    EnterpriseFigures,
     FinancingPlan,
     Funder,
     FunderKind,
+    Guarantee,
     LeadPartner,
+    LoanAsked,
     Mandate,
     MemberSnapshot,
     PlanLine,
@@ -116,7 +121,9 @@ def _documents(reference: str) -> tuple[SupportingDocument, ...]:
     return tuple(documents)
 
 
-def sample_member(index: int) -> MemberSnapshot:
+def sample_member(index: int, kind: CollectiveKind = CollectiveKind.GRANT) -> MemberSnapshot:
+    """Member ``index``; every fifth asks a loan above 70 % of its investment (a warning),
+    every third gives no equity."""
     reference = f"DEM-2026-{index + 1:05d}"
     name = _NAMES[index % len(_NAMES)]
     if index >= len(_NAMES):
@@ -129,6 +136,8 @@ def sample_member(index: int) -> MemberSnapshot:
     total = software + hardware + training
     grant = min(Decimal("10000.00"), (total * Decimal("0.40")).quantize(Decimal("0.01")))
     own_funds = (total * Decimal("0.15")).quantize(Decimal("0.01")) + index % 7 * 100
+    if index % 5 == 4:
+        grant, own_funds = Decimal("2000.00"), Decimal("0.00")
     loan = total - grant - own_funds
     plan = FinancingPlan(
         uses=(
@@ -203,10 +212,37 @@ def sample_member(index: int) -> MemberSnapshot:
             signed_by="Camille Lefèvre", signatory_role="Gérante", signed_on=date(2026, 10, 6)
         ),
         documents=_documents(reference),
+        line=kind,
+        amount=grant if kind == CollectiveKind.GRANT else loan,
+        naf_division="10",
+        naf_division_label="Industries alimentaires",
+        figures=EnterpriseFigures(
+            headcount=Decimal(1 + index % 9) + Decimal("0.5") * (index % 2),
+            turnover=Decimal(180000 + index * 1000),
+            balance_sheet=Decimal(95000 + index * 500),
+            equity=None if index % 3 == 0 else Decimal(9000 + index * 2000),
+            year=2025,
+        ),
+        loan_asked=LoanAsked(duration_months=60 + 12 * (index % 3), deferral_months=index % 2 * 6),
+        warnings=tuple(loan_warnings(loan, total, Decimal("0.70"))),
     )
 
 
-def sample_dossier(members: int = 3, build_date: date = BUILD_DATE) -> DossierSnapshot:
+BANK = Funder(
+    name="Banque Populaire Aquitaine Centre Atlantique",
+    kind=FunderKind.BANK,
+    programme="Prêt numérique TPE garanti",
+)
+
+
+def sample_dossier(
+    members: int = 3,
+    build_date: date = BUILD_DATE,
+    kind: CollectiveKind = CollectiveKind.GRANT,
+) -> DossierSnapshot:
+    """A grant collective sent to an EU managing authority, or (``kind`` LOAN) a lender
+    bundle sent to a bank with a Bpifrance guarantee asked."""
+    lender = kind == CollectiveKind.LOAN
     return DossierSnapshot(
         reference="GRP-2026-0042",
         campaign_name="Transition numérique des boulangeries creusoises — 2026",
@@ -215,14 +251,18 @@ def sample_dossier(members: int = 3, build_date: date = BUILD_DATE) -> DossierSn
             siren="775671356",
             address=Address("12, place Bonnyaud", "23000", "Guéret"),
         ),
-        funder=Funder(
+        funder=BANK
+        if lender
+        else Funder(
             name="Région Nouvelle-Aquitaine — autorité de gestion FEDER-FSE+",
             kind=FunderKind.EU_PROGRAMME,
             programme="Programme FEDER-FSE+ 2021-2027, OS 1.2 « Numérique des TPE »",
         ),
         grouping_key="Boulangerie-pâtisserie (10.71C) × Creuse (23)",
         build_date=build_date,
-        members=tuple(sample_member(i) for i in range(members)),
+        members=tuple(sample_member(i, kind) for i in range(members)),
+        kind=kind,
+        guarantee=Guarantee("Bpifrance", Decimal("70.00")) if lender else None,
     )
 
 

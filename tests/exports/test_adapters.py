@@ -269,8 +269,9 @@ def test_the_adapter_reads_a_bundle_in_a_bounded_number_of_queries(
     small, large = sealed_bundle(2), sealed_bundle(9)
 
     assert _queries(small.bundle) == _queries(large.bundle)
-    # bundle, members, plan lines, quotes, aids, documents, window, one ceiling per sector
-    with django_assert_max_num_queries(6 + 1 + 4):
+    # bundle, memberships, members, plan lines, quotes, aids, documents; the window, the
+    # loan warning threshold, one ceiling per sector
+    with django_assert_max_num_queries(7 + 2 + 4):
         snapshot_bundle(large.bundle, build_date=date.today())
 
 

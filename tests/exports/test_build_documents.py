@@ -97,8 +97,7 @@ def test_the_xlsx_reads_back_with_the_same_typed_values(world, built):
         assert row[column["Date de création"]].date() == enterprise.creation_date
         for header_name, value in (
             ("Coût total HT", request.total_cost),
-            ("Subvention", request.grant_amount),
-            ("Prêt", request.loan_amount),
+            ("Montant sollicité", request.loan_amount),  # a lender bundle: the loan only
             ("Fonds propres", request.own_funds),
         ):
             cell = row[column[header_name]]

@@ -297,7 +297,7 @@ def test_the_member_sheet_reads_back_like_the_annex():
     members = sample_dossier(5).members
     data = render_rows_xlsx("Membres", MEMBER_COLUMNS, enumerate(members, 1), day=BUILD_DATE)
     sheet = load(data).active
-    assert sheet.auto_filter.ref == f"A1:AC{len(members) + 1}"
+    assert sheet.auto_filter.ref == f"A1:AI{len(members) + 1}"
     row = [cell.value for cell in sheet[2]]
     assert row[4] == members[0].siret and row[4].startswith("0")
     assert re.fullmatch(r"DEM-\d{4}-\d+", row[1])
