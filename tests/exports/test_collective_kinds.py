@@ -13,9 +13,9 @@ import pytest
 
 from accounts.models import Organisation
 from api.tokens import issue_token
+from dossiers.formatting import euros
 from exports.adapters import collect_bundle, sealed_on
 from exports.build import build_bundle_documents, render_documents
-from exports.formatting import euros
 from exports.package import MANIFEST
 from grouping.bundles import seal_bundle
 from grouping.models import Bundle, GroupingPolicy
