@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from dossiers.models import Campaign, FundingRequest, RequestState
 from dossiers.nomenclature import departements, naf_codes, regions
 from dossiers.requests import create_request
+from dossiers.workflow import Refused
 from portals import export
 from portals.access import FEDERATION, STAFF, for_audience, visible_request
 from portals.forms import (
@@ -198,6 +199,9 @@ def prefill(request):
                 )
         except ValidationError as exc:
             form.add_error("email", exc)
+        except Refused as exc:  # the undertaking already has a request in this campaign
+            for problem in exc.problems:
+                form.add_error("campaign", problem)
         else:
             messages.success(
                 request,
@@ -232,6 +236,9 @@ def invite(request, reference: str):
             )
         except ValidationError as exc:
             form.add_error("email", exc)
+        except Refused as exc:  # the undertaking already has a request in this campaign
+            for problem in exc.problems:
+                form.add_error("campaign", problem)
         else:
             messages.success(request, _("Invitation envoyée à %(email)s.") % form.cleaned_data)
             return redirect("portals:review", funding_request.reference)

@@ -44,23 +44,28 @@ def request_create(request):
         if new_enterprise:
             valid &= enterprise_form.is_valid()
         if valid:
-            with transaction.atomic():
-                enterprise = choice.cleaned_data["enterprise"]
-                if enterprise is None:
-                    enterprise = enterprise_form.save()
-                    enterprise.representatives.add(request.user)
-                created = create_request(
-                    campaign=choice.cleaned_data["campaign"],
-                    enterprise=enterprise,
-                    created_by=request.user,
-                    **project.request_fields(),
+            try:
+                with transaction.atomic():
+                    enterprise = choice.cleaned_data["enterprise"]
+                    if enterprise is None:
+                        enterprise = enterprise_form.save()
+                        enterprise.representatives.add(request.user)
+                    created = create_request(
+                        campaign=choice.cleaned_data["campaign"],
+                        enterprise=enterprise,
+                        created_by=request.user,
+                        **project.request_fields(),
+                    )
+            except Refused as exc:  # the undertaking already has a request in this campaign
+                for problem in exc.problems:
+                    choice.add_error("campaign", problem)
+            else:
+                messages.success(
+                    request,
+                    _("Demande %(ref)s créée. Complétez-la étape par étape puis déposez-la.")
+                    % {"ref": created.reference},
                 )
-            messages.success(
-                request,
-                _("Demande %(ref)s créée. Complétez-la étape par étape puis déposez-la.")
-                % {"ref": created.reference},
-            )
-            return redirect("portals:request_detail", created.reference)
+                return redirect("portals:request_detail", created.reference)
     return render(
         request,
         "portals/sme/request_create.html",
