@@ -8,6 +8,7 @@ COPY pyproject.toml README.md ./
 COPY grappe grappe
 COPY accounts accounts
 COPY dossiers dossiers
+COPY eligibility eligibility
 COPY grouping grouping
 COPY exports exports
 COPY workers workers

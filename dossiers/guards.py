@@ -115,12 +115,17 @@ def document_problems(request: FundingRequest, on: date) -> list[str]:
             problems.append(f"Pièce manquante : {D(kind).label}.")
     if not request.quotes.exists():
         problems.append("Au moins un devis fournisseur est nécessaire.")
-    return problems
+    from eligibility.rules import document_requirement_problems
+
+    return problems + document_requirement_problems(request, on)
 
 
 def applicant_problems(request: FundingRequest, on: date) -> list[str]:
     enterprise = request.enterprise
+    from eligibility.rules import campaign_problems
+
     problems = list(request.campaign.eligibility_problems(enterprise))
+    problems += campaign_problems(request, on)
     if enterprise.sme_category == Enterprise.Category.LARGE:
         problems.append(
             "L'entreprise n'est pas une PME au sens de l'UE (effectif, chiffre d'affaires et "

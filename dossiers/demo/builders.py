@@ -53,12 +53,20 @@ def tiny_pdf(text: str = "Grappe") -> bytes:
     return buffer.getvalue()
 
 
-def required_document_kinds(enterprise: Enterprise, on: date) -> list[str]:
-    """The supporting documents ``dossiers.guards`` asks of this enterprise (BRIEF rule 12)."""
+def required_document_kinds(
+    enterprise: Enterprise, on: date, request: FundingRequest | None = None
+) -> list[str]:
+    """The supporting documents ``dossiers.guards`` asks of this enterprise (BRIEF rule 12),
+    plus, for a request, what its funders' products ask (one entry per document needed)."""
     kinds = [D.KBIS, D.MANAGER_ID, D.RIB]
     if enterprise.legal_form != Enterprise.LegalForm.EI:
         kinds.append(D.STATUTES)
     kinds.append(D.FORECAST if enterprise.age_in_years(on) < 2 else D.TAX_RETURN)
+    if request is not None:
+        from eligibility.rules import required_kinds
+
+        for kind, count in required_kinds(request, on).items():
+            kinds += [kind] * (count - kinds.count(kind))
     return kinds
 
 
@@ -107,6 +115,7 @@ def complete_request(
         amount_excl_vat=sum((u.amount for u in uses), Decimal(0)),
     )
     documents = documents or {}
+    request.refresh_from_db()  # the plan's totals decide which products apply
     SupportingDocument.objects.bulk_create(
         SupportingDocument(
             request=request,
@@ -115,7 +124,7 @@ def complete_request(
             or upload_document(kind, f"{D(kind).label} — {request.reference}"),
             issued_on=issued_on or on - timedelta(days=10),
         )
-        for kind in required_document_kinds(request.enterprise, on)
+        for kind in required_document_kinds(request.enterprise, on, request)
     )
     request.refresh_from_db()
     return request

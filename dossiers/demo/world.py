@@ -66,7 +66,17 @@ class DemoWorld:
         self._campaigns()
         self.files = {
             kind: upload_document(kind, f"{D(kind).label} — document de démonstration")
-            for kind in (D.KBIS, D.MANAGER_ID, D.RIB, D.STATUTES, D.TAX_RETURN, D.FORECAST)
+            for kind in (
+                D.KBIS,
+                D.MANAGER_ID,
+                D.RIB,
+                D.STATUTES,
+                D.TAX_RETURN,
+                D.FORECAST,
+                D.TAX_CERTIFICATE,
+                D.SOCIAL_CERTIFICATE,
+                D.QUOTE,
+            )  # fmt: skip
         }
         states = self._states()
         for number, state in enumerate(states):
