@@ -180,11 +180,9 @@ def approval_problems(request: FundingRequest, on: date, *, amount: Decimal) -> 
     return de_minimis_problems(request, on)
 
 
-def reopen_problems(request: FundingRequest) -> list[str]:
-    from dossiers.undertaking import second_request_problem
-
-    second = second_request_problem(request.campaign, request.enterprise, excluding=request)
-    return [second] if second else []
+def reopen_problems(request: FundingRequest, on: date) -> list[str]:
+    """A reopened request asks again: the undertaking's rules hold as at submission."""
+    return undertaking_problems(request, on) + de_minimis_problems(request, on)
 
 
 def problems_for(
@@ -201,7 +199,7 @@ def problems_for(
         elif transition == "approve":
             problems += approval_problems(request, on, amount=kwargs.get("amount"))
         elif transition == "reopen":
-            problems += reopen_problems(request)
+            problems += reopen_problems(request, on)
     except MissingParameter as exc:
         # A date the parameter table does not cover is a refusal that says which row is
         # missing, never a crash (docs/rules.md#parameters-cover-every-date).

@@ -29,6 +29,7 @@ from dossiers.demo.builders import (
 from dossiers.models import Campaign, Enterprise, FundingRequest, SchemeParameter
 from dossiers.plan import PlanLine
 from dossiers.requests import create_request
+from eligibility.models import CampaignEligibility
 
 # Positions in the list of states: "needs_changes" and "eligible" (see DemoWorld._states).
 SME_LOGIN_ENTERPRISES = (3, 4)
@@ -150,6 +151,12 @@ class DemoWorld:
                 eligible_naf_prefixes=list(spec.naf_prefixes),
             )
             campaign.funders.set([self.funders[key] for key in spec.funders])
+            CampaignEligibility.objects.create(
+                campaign=campaign,
+                valid_from=campaign.opens_on,
+                sme_categories=[Enterprise.Category.MICRO],
+                source=f"{spec.programme} : réservé aux TPE (moins de 10 salariés)",
+            )
             self.campaigns[spec.key] = campaign
 
     # Enterprises and their requests ---------------------------------------------------------
@@ -195,6 +202,10 @@ class DemoWorld:
             trade.legal_forms, weights=[data.LEGAL_FORM_WEIGHTS[f] for f in trade.legal_forms]
         )[0]
         band = rng.choices(("micro", "small", "medium"), weights=(78, 18, 4))[0]
+        # The demo programmes are for TPE (docs/rules.md#programme-eligibility): larger firms
+        # only have drafts there, which the portal explains they cannot submit.
+        if state != "draft":
+            band = "micro"
         headcount = {
             "micro": Decimal(rng.randint(0, 19)) / 2,
             "small": Decimal(rng.randint(10, 49)),
@@ -277,12 +288,14 @@ class DemoWorld:
             sources.append(PlanLine("own_funds", "Apport de l'entreprise", cost - grant - loan))
         return project.category, rng.choice(project.titles), uses, sources
 
-    def _prior_aids(self) -> list[tuple[date, Decimal]]:
-        if self.rng.random() > 0.3:
+    def _prior_aids(self, enterprise: Enterprise) -> list[tuple[date, Decimal]]:
+        # Never dated before the enterprise existed (docs/rules.md#database-guards).
+        oldest = min(1400, (self.today - enterprise.creation_date).days - 1)
+        if self.rng.random() > 0.3 or oldest < 30:
             return []
         return [
             (
-                self.today - timedelta(days=self.rng.randint(30, 1400)),
+                self.today - timedelta(days=self.rng.randint(30, oldest)),
                 Decimal(self.rng.randint(10, 600) * 100),
             )
             for _ in range(self.rng.randint(1, 3))
@@ -316,7 +329,7 @@ class DemoWorld:
             request,
             uses=uses,
             sources=sources,
-            prior_aids=self._prior_aids(),
+            prior_aids=self._prior_aids(enterprise),
             signatory=signatory,
             supplier=self.rng.choice(data.SUPPLIERS),
             documents=self.files,
