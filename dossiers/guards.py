@@ -77,8 +77,9 @@ def de_minimis_problems(request: FundingRequest, on: date) -> list[str]:
 
 def undertaking_problems(request: FundingRequest, on: date) -> list[str]:
     """One active request per undertaking and campaign; the grant cap per undertaking."""
-    from dossiers.undertaking import grant_cap_problem, second_request_problem
+    from dossiers.undertaking import grant_cap_problem, lock_undertaking, second_request_problem
 
+    lock_undertaking(request.enterprise)
     problems = []
     second = second_request_problem(request.campaign, request.enterprise, excluding=request)
     if second:

@@ -40,14 +40,9 @@ def refuse_second_request(campaign: Campaign, enterprise: Enterprise) -> None:
     so two creations at once for one undertaking are one after the other, and the second
     sees the first (docs/rules.md#single-undertaking).
     """
-    from dossiers.undertaking import second_request_problem, undertaking_sirens
+    from dossiers.undertaking import lock_undertaking, second_request_problem
 
-    list(
-        Enterprise.objects.select_for_update()
-        .filter(siren__in=undertaking_sirens(enterprise))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    lock_undertaking(enterprise)
     problem = second_request_problem(campaign, enterprise)
     if problem:
         raise Refused("Demande refusée :", [problem])

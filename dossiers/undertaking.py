@@ -63,6 +63,24 @@ def undertaking_sirens(enterprise: Enterprise) -> set[str]:
     return found
 
 
+def lock_undertaking(enterprise: Enterprise) -> None:
+    """Lock the undertaking's enterprise rows until the transaction ends (primary-key order).
+
+    Creating or submitting a request of the undertaking does it first, so two of them at
+    once are one after the other and the second counts the first.
+    """
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        return  # a read-only look (the portals' reasons): nothing to serialise
+    list(
+        Enterprise.objects.select_for_update()
+        .filter(siren__in=undertaking_sirens(enterprise))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def undertaking_requests(enterprise: Enterprise):
     return FundingRequest.objects.filter(enterprise__siren__in=undertaking_sirens(enterprise))
 
