@@ -1,14 +1,17 @@
 """Admin screens. Every state change goes through dossiers.workflow, like everywhere else."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import workflow
+from dossiers.enterprises import refresh_sme_category
 from dossiers.models import (
     Campaign,
     DeMinimisAid,
     DeMinimisDeclaration,
     Enterprise,
+    EnterpriseYear,
     FinancingLine,
     FundingRequest,
     PurgedDraft,
@@ -19,6 +22,7 @@ from dossiers.models import (
     SupplierQuote,
     SupportingDocument,
 )
+from dossiers.undertaking import second_request_problem
 from grappe.admin import ReadOnlyMixin
 
 
@@ -30,6 +34,11 @@ class SchemeParameterAdmin(admin.ModelAdmin):
 
 class RelatedEnterpriseInline(admin.TabularInline):
     model = RelatedEnterprise
+    extra = 0
+
+
+class EnterpriseYearInline(admin.TabularInline):
+    model = EnterpriseYear
     extra = 0
 
 
@@ -47,7 +56,12 @@ class EnterpriseAdmin(admin.ModelAdmin):
         "sme_category",
     ]
     filter_horizontal = ["representatives"]
-    inlines = [RelatedEnterpriseInline]
+    inlines = [EnterpriseYearInline, RelatedEnterpriseInline]
+
+    def save_related(self, request, form, formsets, change):
+        # The inlines are saved after the enterprise: recompute its category from them.
+        super().save_related(request, form, formsets, change)
+        refresh_sme_category(form.instance)
 
 
 @admin.register(Campaign)
@@ -115,6 +129,21 @@ def _transition_action(name: str, label: str):
     return action
 
 
+class FundingRequestAdminForm(forms.ModelForm):
+    class Meta:
+        model = FundingRequest
+        fields = "__all__"  # noqa: DJ007 (the admin lists its fields itself)
+
+    def clean(self):
+        cleaned = super().clean()
+        campaign, enterprise = cleaned.get("campaign"), cleaned.get("enterprise")
+        if self.instance.pk is None and campaign and enterprise:
+            problem = second_request_problem(campaign, enterprise)
+            if problem:
+                raise forms.ValidationError(problem)
+        return cleaned
+
+
 @admin.register(FundingRequest)
 class FundingRequestAdmin(admin.ModelAdmin):
     list_display = [
@@ -136,6 +165,13 @@ class FundingRequestAdmin(admin.ModelAdmin):
         "submitted_at",
     ]  # fmt: skip
     inlines = [FinancingLineInline, SupplierQuoteInline, SupportingDocumentInline, HistoryInline]
+    form = FundingRequestAdminForm
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a request to another campaign or enterprise would dodge the one-request rule.
+        fixed = ["campaign", "enterprise"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
     actions = [
         _transition_action("start_review", _("Passer en instruction")),
         _transition_action("mark_eligible", _("Déclarer éligible")),

@@ -8,19 +8,21 @@ show the same list next to a disabled button.
 from datetime import date
 from decimal import Decimal
 
-from dossiers.de_minimis import PriorAid, ceiling_problem
+from dossiers.eligibility.rules import campaign_problems, document_requirement_problems
 from dossiers.formatting import euros, format_date
-from dossiers.models import Enterprise, FundingRequest, SchemeParameter, SupportingDocument
+from dossiers.models import (
+    Enterprise,
+    FundingRequest,
+    MissingParameter,
+    SchemeParameter,
+    SupportingDocument,
+)
+from dossiers.undertaking import CEILING_KEY
 
 P = SchemeParameter.Key
 D = SupportingDocument.Kind
+DE_MINIMIS_CEILING_KEY = CEILING_KEY  # the sector's ceiling key, also read by exports
 
-DE_MINIMIS_CEILING_KEY = {
-    Enterprise.Sector.GENERAL: P.DE_MINIMIS_GENERAL,
-    Enterprise.Sector.AGRICULTURE: P.DE_MINIMIS_AGRICULTURE,
-    Enterprise.Sector.FISHERY: P.DE_MINIMIS_FISHERY,
-    Enterprise.Sector.SGEI: P.DE_MINIMIS_SGEI,
-}
 # docs/rules.md#lender-documents: the documents every member brings. Statutes only for companies,
 # tax returns or, for a firm younger than two years, a forecast.
 ALWAYS_REQUIRED = (D.KBIS, D.MANAGER_ID, D.RIB)
@@ -83,24 +85,26 @@ def loan_warnings(loan: Decimal, investment: Decimal, warn_at: Decimal) -> list[
 
 
 def de_minimis_problems(request: FundingRequest, on: date) -> list[str]:
-    declaration = getattr(request, "de_minimis", None)
-    if declaration is None:
-        return [
-            "La déclaration des aides de minimis reçues ces 3 dernières années manque : "
-            "elle est obligatoire pour déposer."
-        ]
-    aids = [PriorAid(a.amount, a.granted_on) for a in declaration.aids.all()]
-    if declaration.no_aid_received and aids:
-        return ["La déclaration de minimis dit « aucune aide » mais en liste : corrigez-la."]
-    sector = request.enterprise.sector
-    problem = ceiling_problem(
-        aids=aids,
-        new_aid=request.grant_amount,
-        grant_date=on,
-        years=int(_param(P.DE_MINIMIS_WINDOW_YEARS, on)),
-        ceiling=_param(DE_MINIMIS_CEILING_KEY[sector], on),
-    )
-    return [problem] if problem else []
+    """The undertaking's de minimis check with ``on`` as the grant date."""
+    from dossiers.undertaking import check_de_minimis
+
+    return check_de_minimis(request, grant_date=on)
+
+
+def undertaking_problems(request: FundingRequest, on: date) -> list[str]:
+    """One active request per undertaking and campaign; the grant cap per undertaking."""
+    from dossiers.undertaking import grant_cap_problem, lock_undertaking, second_request_problem
+
+    lock_undertaking(request.enterprise)
+    problems = []
+    second = second_request_problem(request.campaign, request.enterprise, excluding=request)
+    if second:
+        problems.append(second)
+    if request.grant_amount <= _param(P.GRANT_CAP, on):  # above it, plan_problems says so
+        capped = grant_cap_problem(request, at=on)
+        if capped:
+            problems.append(capped)
+    return problems
 
 
 def document_problems(request: FundingRequest, on: date) -> list[str]:
@@ -128,12 +132,13 @@ def document_problems(request: FundingRequest, on: date) -> list[str]:
             problems.append(f"Pièce manquante : {D(kind).label}.")
     if not request.quotes.exists():
         problems.append("Au moins un devis fournisseur est nécessaire.")
-    return problems
+    return problems + document_requirement_problems(request, on)
 
 
 def applicant_problems(request: FundingRequest, on: date) -> list[str]:
     enterprise = request.enterprise
     problems = list(request.campaign.eligibility_problems(enterprise))
+    problems += campaign_problems(request, on)
     if enterprise.sme_category == Enterprise.Category.LARGE:
         problems.append(
             "L'entreprise n'est pas une PME au sens de l'UE (effectif, chiffre d'affaires et "
@@ -161,6 +166,7 @@ def submission_problems(request: FundingRequest, on: date) -> list[str]:
         problems
         + applicant_problems(request, on)
         + plan_problems(request, on)
+        + undertaking_problems(request, on)
         + de_minimis_problems(request, on)
         + document_problems(request, on)
     )
@@ -171,18 +177,25 @@ def eligibility_problems(request: FundingRequest, on: date) -> list[str]:
     return (
         applicant_problems(request, on)
         + plan_problems(request, on)
+        + undertaking_problems(request, on)
         + de_minimis_problems(request, on)
         + document_problems(request, on)
     )
 
 
 def approval_problems(request: FundingRequest, on: date, *, amount: Decimal) -> list[str]:
+    """Before a grant: the amount, and de minimis with the decision's date as grant date."""
     asked = request.grant_amount + request.loan_amount
     if amount is None or amount <= 0:
         return ["Le montant accordé doit être positif."]
     if amount > asked:
         return [f"Montant accordé {euros(amount)} supérieur au montant demandé {euros(asked)}."]
-    return []
+    return de_minimis_problems(request, on)
+
+
+def reopen_problems(request: FundingRequest, on: date) -> list[str]:
+    """A reopened request asks again: the undertaking's rules hold as at submission."""
+    return undertaking_problems(request, on) + de_minimis_problems(request, on)
 
 
 def problems_for(
@@ -191,10 +204,17 @@ def problems_for(
     problems = []
     if transition in NOTE_REQUIRED and not note.strip():
         problems.append("Un motif est obligatoire pour cette décision.")
-    if transition in ("submit", "resubmit"):
-        problems += submission_problems(request, on)
-    elif transition == "mark_eligible":
-        problems += eligibility_problems(request, on)
-    elif transition == "approve":
-        problems += approval_problems(request, on, amount=kwargs.get("amount"))
+    try:
+        if transition in ("submit", "resubmit"):
+            problems += submission_problems(request, on)
+        elif transition == "mark_eligible":
+            problems += eligibility_problems(request, on)
+        elif transition == "approve":
+            problems += approval_problems(request, on, amount=kwargs.get("amount"))
+        elif transition == "reopen":
+            problems += reopen_problems(request, on)
+    except MissingParameter as exc:
+        # A date the parameter table does not cover is a refusal that says which row is
+        # missing, never a crash (docs/rules.md#parameters-cover-every-date).
+        problems.append(str(exc))
     return problems

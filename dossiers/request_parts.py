@@ -75,6 +75,20 @@ def set_de_minimis(
             "Vous déclarez n'avoir reçu aucune aide mais en listez : décochez la case "
             "ou retirez les aides."
         )
+    created = request.enterprise.creation_date
+    problems = []
+    for index, aid in enumerate(aids, start=1):
+        try:
+            DeMinimisAid(**vars(aid)).full_clean(exclude=["declaration"])
+        except ValidationError as exc:
+            problems += [f"Aide n°{index} ({aid.granting_body}) : {m}" for m in exc.messages]
+        if aid.granted_on < created:
+            problems.append(
+                f"Aide n°{index} ({aid.granting_body}) : datée du {aid.granted_on:%d/%m/%Y}, "
+                f"avant la création de l'entreprise le {created:%d/%m/%Y}."
+            )
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
         declaration, _ = DeMinimisDeclaration.objects.update_or_create(

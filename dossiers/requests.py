@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 
 from dossiers.models import Campaign, Enterprise, FundingRequest
-from dossiers.workflow import lock_for_edit
+from dossiers.workflow import Refused, lock_for_edit
 
 EDITABLE_FIELDS = {
     "project_category", "project_title", "project_description", "activity_confirmed",
@@ -21,6 +21,7 @@ def create_request(
     if unknown:
         raise ValueError(f"Not editable on a request: {sorted(unknown)}")
     with transaction.atomic():
+        refuse_second_request(campaign, enterprise)
         request = FundingRequest(
             campaign=campaign, enterprise=enterprise, created_by=created_by, **fields
         )
@@ -30,6 +31,21 @@ def create_request(
         request.reference = f"DEM-{request.created_at.year}-{request.pk:06d}"
         FundingRequest.objects.filter(pk=request.pk).update(reference=request.reference)
     return request
+
+
+def refuse_second_request(campaign: Campaign, enterprise: Enterprise) -> None:
+    """Raise ``Refused`` naming the undertaking's active request in ``campaign``, if any.
+
+    Call inside a transaction: the undertaking's enterprise rows stay locked until it ends,
+    so two creations at once for one undertaking are one after the other, and the second
+    sees the first (docs/rules.md#single-undertaking).
+    """
+    from dossiers.undertaking import lock_undertaking, second_request_problem
+
+    lock_undertaking(enterprise)
+    problem = second_request_problem(campaign, enterprise)
+    if problem:
+        raise Refused("Demande refusée :", [problem])
 
 
 def update_request(

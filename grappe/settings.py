@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "dossiers",
+    "dossiers.eligibility",
     "portals",
     "workers",
     "rest_framework",

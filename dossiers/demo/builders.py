@@ -15,6 +15,7 @@ from stdnum import luhn
 from accounts.models import User
 from dossiers import workflow
 from dossiers.demo import catalogue
+from dossiers.eligibility.rules import required_kinds
 from dossiers.guards import NOTE_REQUIRED
 from dossiers.models import (
     DeMinimisAid,
@@ -61,15 +62,19 @@ def tiny_pdf(text: str = "Grappe") -> bytes:
     return buffer.getvalue()
 
 
-def required_document_kinds(enterprise: Enterprise, on: date) -> list[str]:
-    """The supporting documents ``dossiers.guards`` asks of this enterprise.
-
-    See docs/rules.md#lender-documents.
-    """
+def required_document_kinds(
+    enterprise: Enterprise, on: date, request: FundingRequest | None = None
+) -> list[str]:
+    """The supporting documents ``dossiers.guards`` asks of this enterprise
+    (docs/rules.md#lender-documents), plus, for a request, what its funders' products ask
+    (one entry per document needed)."""
     kinds = [D.KBIS, D.MANAGER_ID, D.RIB]
     if enterprise.legal_form != Enterprise.LegalForm.EI:
         kinds.append(D.STATUTES)
     kinds.append(D.FORECAST if enterprise.age_in_years(on) < 2 else D.TAX_RETURN)
+    if request is not None:
+        for kind, count in required_kinds(request, on).items():
+            kinds += [kind] * (count - kinds.count(kind))
     return kinds
 
 
@@ -123,6 +128,7 @@ def complete_request(
         ),
     )
     documents = documents or {}
+    request.refresh_from_db()  # the plan's totals decide which products apply
     SupportingDocument.objects.bulk_create(
         SupportingDocument(
             request=request,
@@ -131,7 +137,7 @@ def complete_request(
             or upload_document(kind, f"{D(kind).label} — {request.reference}"),
             issued_on=issued_on or on - timedelta(days=10),
         )
-        for kind in required_document_kinds(request.enterprise, on)
+        for kind in required_document_kinds(request.enterprise, on, request)
     )
     request.refresh_from_db()
     return request

@@ -26,6 +26,7 @@ from dossiers.demo.builders import (
     valid_siren,
     valid_siret,
 )
+from dossiers.eligibility.models import CampaignEligibility
 from dossiers.models import Campaign, Enterprise, FundingRequest, SchemeParameter
 from dossiers.nomenclature import departements
 from dossiers.plan import PlanLine
@@ -67,7 +68,17 @@ class DemoWorld:
         self._campaigns()
         self.files = {
             kind: upload_document(kind, f"{D(kind).label} — document de démonstration")
-            for kind in (D.KBIS, D.MANAGER_ID, D.RIB, D.STATUTES, D.TAX_RETURN, D.FORECAST)
+            for kind in (
+                D.KBIS,
+                D.MANAGER_ID,
+                D.RIB,
+                D.STATUTES,
+                D.TAX_RETURN,
+                D.FORECAST,
+                D.TAX_CERTIFICATE,
+                D.SOCIAL_CERTIFICATE,
+                D.QUOTE,
+            )  # fmt: skip
         }
         states = self._states()
         for number, state in enumerate(states):
@@ -141,6 +152,12 @@ class DemoWorld:
                 eligible_naf_prefixes=list(spec.naf_prefixes),
             )
             campaign.funders.set([self.funders[key] for key in spec.funders])
+            CampaignEligibility.objects.create(
+                campaign=campaign,
+                valid_from=campaign.opens_on,
+                sme_categories=[Enterprise.Category.MICRO],
+                source=f"{spec.programme} : réservé aux TPE (moins de 10 salariés)",
+            )
             self.campaigns[spec.key] = campaign
 
     # Enterprises and their requests ---------------------------------------------------------
@@ -184,6 +201,10 @@ class DemoWorld:
             trade.legal_forms, weights=[data.LEGAL_FORM_WEIGHTS[f] for f in trade.legal_forms]
         )[0]
         band = rng.choices(("micro", "small", "medium"), weights=(78, 18, 4))[0]
+        # The demo programmes are for TPE (docs/rules.md#programme-eligibility): larger firms
+        # only have drafts there, which the portal explains they cannot submit.
+        if state != "draft":
+            band = "micro"
         headcount = {
             "micro": Decimal(rng.randint(0, 19)) / 2,
             "small": Decimal(rng.randint(10, 49)),
@@ -266,12 +287,14 @@ class DemoWorld:
             sources.append(PlanLine("own_funds", "Apport de l'entreprise", cost - grant - loan))
         return project.category, rng.choice(project.titles), uses, sources
 
-    def _prior_aids(self) -> list[tuple[date, Decimal]]:
-        if self.rng.random() > 0.3:
+    def _prior_aids(self, enterprise: Enterprise) -> list[tuple[date, Decimal]]:
+        # Never dated before the enterprise existed (docs/rules.md#database-guards).
+        oldest = min(1400, (self.today - enterprise.creation_date).days - 1)
+        if self.rng.random() > 0.3 or oldest < 30:
             return []
         return [
             (
-                self.today - timedelta(days=self.rng.randint(30, 1400)),
+                self.today - timedelta(days=self.rng.randint(30, oldest)),
                 Decimal(self.rng.randint(10, 600) * 100),
             )
             for _ in range(self.rng.randint(1, 3))
@@ -305,7 +328,7 @@ class DemoWorld:
             request,
             uses=uses,
             sources=sources,
-            prior_aids=self._prior_aids(),
+            prior_aids=self._prior_aids(enterprise),
             signatory=signatory,
             supplier=self.rng.choice(data.SUPPLIERS),
             documents=self.files,

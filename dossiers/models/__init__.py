@@ -1,6 +1,6 @@
 from dossiers.models.campaign import Campaign
 from dossiers.models.documents import StoredFile, SupportingDocument
-from dossiers.models.enterprise import Enterprise, RelatedEnterprise
+from dossiers.models.enterprise import Enterprise, EnterpriseYear, RelatedEnterprise
 from dossiers.models.funding_request import (
     DeMinimisAid,
     DeMinimisDeclaration,
@@ -21,6 +21,7 @@ __all__ = [
     "DeMinimisAid",
     "DeMinimisDeclaration",
     "Enterprise",
+    "EnterpriseYear",
     "FinancingLine",
     "FundingRequest",
     "Instrument",

@@ -197,6 +197,13 @@ class Enterprise(models.Model):
         return years
 
     def compute_sme_category(self, on: date) -> str:
+        """The category the figures give today (docs/rules.md#sme-category).
+
+        With figures kept per closed year, each year is categorised with the related
+        enterprises and the two-consecutive-years rule settles the status; without them,
+        the enterprise's current figures decide.
+        """
+
         def p(key: str) -> Decimal:
             return SchemeParameter.value_on(key, on)
 
@@ -204,31 +211,76 @@ class Enterprise(models.Model):
             sme.Threshold(name, p(f"{name}_headcount"), p(f"{name}_turnover"), p(f"{name}_balance"))
             for name in ("micro", "small", "medium")
         ]
-        own = sme.Figures(self.headcount, self.turnover, self.balance_sheet)
         related = (
             [
                 sme.RelatedEnterprise(
-                    r.relation, r.stake, sme.Figures(r.headcount, r.turnover, r.balance_sheet)
+                    r.relation,
+                    r.stake,
+                    sme.Figures(r.headcount, r.turnover, r.balance_sheet),
+                    exempt_investor=r.exempt_investor,
                 )
                 for r in self.related_enterprises.all()
             ]
             if self.pk
             else []
         )
-        return sme.categorise(
-            sme.aggregate(own, related), thresholds, public_ownership=self.public_ownership
+        years = list(self.years.order_by("year")) if self.pk else []
+        own_by_year = [sme.Figures(y.headcount, y.turnover, y.balance_sheet) for y in years] or [
+            sme.Figures(self.headcount, self.turnover, self.balance_sheet)
+        ]
+        return sme.settled_category(
+            [
+                sme.categorise(
+                    sme.aggregate(own, related), thresholds, public_ownership=self.public_ownership
+                )
+                for own in own_by_year
+            ]
         )
+
+
+class EnterpriseYear(models.Model):
+    """An enterprise's figures for one closed financial year (art. 4 of the Annex)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("exercice clos en"))
+    headcount = models.DecimalField(
+        _("effectif (UTA)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(ZERO)]
+    )
+    turnover = models.DecimalField(
+        _("chiffre d'affaires (€)"), max_digits=14, decimal_places=2, validators=[validate_amount]
+    )
+    balance_sheet = models.DecimalField(
+        _("total de bilan (€)"), max_digits=14, decimal_places=2, validators=[validate_amount]
+    )
+
+    class Meta:
+        verbose_name = _("exercice")
+        verbose_name_plural = _("exercices")
+        ordering = ["enterprise", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="one_figure_set_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(headcount__gte=0)
+                & models.Q(turnover__gte=0)
+                & models.Q(balance_sheet__gte=0),
+                name="enterprise_year_figures_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}"
 
 
 class RelatedEnterprise(models.Model):
     """A partner or linked enterprise, counted in the SME declaration.
 
-    See docs/rules.md#sme-category.
+    The stake must fit the relation (docs/rules.md#linked-and-partner-enterprises); the
+    database refuses a row that does not.
     """
 
     class Relation(models.TextChoices):
         PARTNER = "partner", _("Partenaire (25 à 50 %)")
-        LINKED = "linked", _("Liée (contrôle)")
+        LINKED = "linked", _("Liée (plus de 50 % ou contrôle)")
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="related_enterprises"
@@ -242,6 +294,22 @@ class RelatedEnterprise(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal(100))],
     )
+    control_without_majority = models.BooleanField(
+        _("contrôle sans majorité"),
+        default=False,
+        help_text=_(
+            "Droit de nommer la majorité des dirigeants, influence dominante par contrat ou "
+            "accord entre associés (Recommandation 2003/361/CE, annexe art. 3 §3)."
+        ),
+    )
+    exempt_investor = models.BooleanField(
+        _("investisseur de l'art. 3 §2"),
+        default=False,
+        help_text=_(
+            "Société de capital-risque, business angel, université, investisseur "
+            "institutionnel ou petite autorité locale : partenaire non compté."
+        ),
+    )
     headcount = models.DecimalField(_("effectif (UTA)"), max_digits=8, decimal_places=2)
     turnover = models.DecimalField(_("chiffre d'affaires (€)"), max_digits=14, decimal_places=2)
     balance_sheet = models.DecimalField(_("total de bilan (€)"), max_digits=14, decimal_places=2)
@@ -249,3 +317,28 @@ class RelatedEnterprise(models.Model):
     class Meta:
         verbose_name = _("entreprise partenaire ou liée")
         verbose_name_plural = _("entreprises partenaires ou liées")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(relation="partner", stake__gte=25, stake__lte=50)
+                | models.Q(relation="linked", stake__gt=50, stake__lte=100)
+                | models.Q(relation="linked", control_without_majority=True, stake__gte=0),
+                name="related_enterprise_stake_fits_relation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(headcount__gte=0)
+                & models.Q(turnover__gte=0)
+                & models.Q(balance_sheet__gte=0),
+                name="related_enterprise_figures_not_negative",
+            ),
+        ]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.stake is None or not self.relation:
+            return
+        problem = sme.stake_problem(
+            self.relation, self.stake, control_without_majority=self.control_without_majority
+        )
+        if problem:
+            raise ValidationError({"stake": problem})

@@ -309,6 +309,11 @@ class SupplierQuote(models.Model):
         verbose_name = _("devis fournisseur")
         verbose_name_plural = _("devis fournisseurs")
         ordering = ["quote_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_excl_vat__gte=0), name="supplier_quote_not_negative"
+            ),
+        ]
 
 
 class DeMinimisDeclaration(models.Model):
@@ -344,3 +349,25 @@ class DeMinimisAid(models.Model):
         verbose_name = _("aide de minimis reçue")
         verbose_name_plural = _("aides de minimis reçues")
         ordering = ["granted_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="de_minimis_aid_amount_not_negative"
+            ),
+        ]
+
+    def clean(self) -> None:
+        # An aid granted before the enterprise existed is a typo (docs/rules.md#database-guards).
+        from django.core.exceptions import ValidationError
+
+        request = getattr(getattr(self, "declaration", None), "request", None)
+        if request is not None and self.granted_on:
+            created = request.enterprise.creation_date
+            if self.granted_on < created:
+                raise ValidationError(
+                    {
+                        "granted_on": (
+                            f"Aide datée du {self.granted_on:%d/%m/%Y}, avant la création de "
+                            f"l'entreprise le {created:%d/%m/%Y}."
+                        )
+                    }
+                )

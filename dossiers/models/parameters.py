@@ -52,6 +52,10 @@ class SchemeParameter(models.Model):
         DE_MINIMIS_FISHERY = "de_minimis_fishery", _("Plafond de minimis pêche (€)")
         DE_MINIMIS_SGEI = "de_minimis_sgei", _("Plafond de minimis SIEG (€)")
         DE_MINIMIS_WINDOW_YEARS = "de_minimis_window_years", _("Période de minimis (années)")
+        GRANT_CAP_WINDOW_YEARS = (
+            "grant_cap_window_years",
+            _("Période du plafond de subvention par entreprise unique (années)"),
+        )
         MICRO_HEADCOUNT = "micro_headcount", _("Micro : effectif strictement inférieur à")
         MICRO_TURNOVER = "micro_turnover", _("Micro : chiffre d'affaires maximal (€)")
         MICRO_BALANCE = "micro_balance", _("Micro : total de bilan maximal (€)")

@@ -14,7 +14,7 @@ from dossiers import invitations
 from dossiers.intake import prefill_request
 from dossiers.models import Campaign, FundingRequest, RequestState
 from dossiers.nomenclature import departements, naf_codes, regions
-from dossiers.workflow import WorkflowError
+from dossiers.workflow import Refused, WorkflowError
 from portals import export
 from portals.access import FEDERATION, STAFF, for_audience, visible_request
 from portals.forms import (
@@ -198,6 +198,9 @@ def prefill(request):
                     invited_by=request.user,
                     base_url=_base_url(request),
                 )
+        except Refused as exc:  # the undertaking already has a request in this campaign
+            for problem in exc.problems:
+                form.add_error("campaign", problem)
         except WorkflowError as refused:
             enterprise_form.add_error("siret", refused.text)
         except ValidationError as exc:
@@ -236,6 +239,9 @@ def invite(request, reference: str):
             )
         except ValidationError as exc:
             form.add_error("email", exc)
+        except Refused as exc:  # the undertaking already has a request in this campaign
+            for problem in exc.problems:
+                form.add_error("campaign", problem)
         else:
             messages.success(request, _("Invitation envoyée à %(email)s.") % form.cleaned_data)
             return redirect("portals:review", funding_request.reference)

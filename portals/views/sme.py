@@ -46,19 +46,24 @@ def request_create(request):
         if new_enterprise:
             valid &= enterprise_form.is_valid()
         if valid:
-            created = create_request_for_enterprise(
-                actor=request.user,
-                campaign=choice.cleaned_data["campaign"],
-                enterprise=choice.cleaned_data["enterprise"],
-                new_enterprise=enterprise_form.cleaned_data if new_enterprise else None,
-                project=project.request_fields(),
-            )
-            messages.success(
-                request,
-                _("Demande %(ref)s créée. Complétez-la étape par étape puis déposez-la.")
-                % {"ref": created.reference},
-            )
-            return redirect("portals:request_detail", created.reference)
+            try:
+                created = create_request_for_enterprise(
+                    actor=request.user,
+                    campaign=choice.cleaned_data["campaign"],
+                    enterprise=choice.cleaned_data["enterprise"],
+                    new_enterprise=enterprise_form.cleaned_data if new_enterprise else None,
+                    project=project.request_fields(),
+                )
+            except Refused as exc:  # the undertaking already has a request in this campaign
+                for problem in exc.problems:
+                    choice.add_error("campaign", problem)
+            else:
+                messages.success(
+                    request,
+                    _("Demande %(ref)s créée. Complétez-la étape par étape puis déposez-la.")
+                    % {"ref": created.reference},
+                )
+                return redirect("portals:request_detail", created.reference)
     return render(
         request,
         "portals/sme/request_create.html",

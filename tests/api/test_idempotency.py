@@ -61,7 +61,7 @@ def test_keys_belong_to_one_token(fed, campaign, federation):
 
 def test_without_a_key_each_post_creates(fed, campaign):
     fed.post(URL, payloads.prefill(campaign))
-    fed.post(URL, payloads.prefill(campaign))
+    fed.post(URL, payloads.prefill(campaign, seed=2))  # another enterprise: one per campaign
 
     assert FundingRequest.objects.count() == 2
     assert not IdempotentRequest.objects.exists()

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from dossiers import workflow
 from dossiers.models import Enterprise, FundingRequest
 from dossiers.workflow import perform
 from tests.api import payloads
@@ -86,8 +87,25 @@ def test_a_siret_that_does_not_extend_the_siren_is_refused(fed, campaign):
     assert response.json()["error"]["details"][0]["field"] == "enterprise.siret"
 
 
+def test_a_second_request_of_one_enterprise_in_a_campaign_is_refused_naming_the_first(
+    fed, campaign
+):
+    first = fed.post(URL, payloads.prefill(campaign)).json()
+
+    response = fed.post(URL, payloads.prefill(campaign))
+
+    assert response.status_code == 422
+    [detail] = response.json()["error"]["details"]
+    assert first["reference"] in detail["message"]
+    assert FundingRequest.objects.count() == 1
+
+
 def test_an_enterprise_the_federation_already_follows_is_reused_unchanged(fed, campaign):
     first = fed.post(URL, payloads.prefill(campaign)).json()
+    # One active request per campaign (docs/rules.md#single-undertaking): the first is withdrawn.
+    workflow.perform(
+        FundingRequest.objects.get(reference=first["reference"]), "withdraw", actor=None
+    )
     again = payloads.prefill(campaign)
     again["enterprise"]["name"] = "Autre nom"
 

@@ -3,14 +3,17 @@ made by the bundles' own services, and idempotent."""
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from stdnum.fr import siret
 
 from accounts.models import User
 from demo.collective import load_collective_files
 from dossiers import demo
+from dossiers.eligibility.rules import campaign_problems
 from dossiers.models import Enterprise, FundingRequest, RequestState, RequestTransition
 from dossiers.models.funding_request import CLOSED
 from dossiers.permissions import is_receiving_funder
+from dossiers.undertaking import ENDED, undertaking_grant_room, undertaking_sirens
 from exports.build import latest_build
 from grouping.models import Bundle, BundleMember, UnplacedRequest
 
@@ -149,3 +152,30 @@ def test_quotes_price_the_eligible_investment_from_suppliers_with_valid_sirets(c
     for quote in quotes:
         siret.validate(quote.supplier_siret)
         assert quote.amount_excl_vat == quote.request.eligible_cost
+
+
+def test_a_bank_analyst_finds_every_submitted_member_consistent_with_the_rules(counts):
+    """Category, certificates, undertaking and amounts, as a bank's analyst checks them."""
+    today = timezone.localdate()
+    assessed = FundingRequest.objects.exclude(state__in=["draft", "withdrawn"]).select_related(
+        "enterprise", "campaign"
+    )
+    assert assessed.exists()
+    for request in assessed:
+        enterprise = request.enterprise
+        assert enterprise.sme_category == enterprise.compute_sme_category(today)
+        assert enterprise.sme_category == "micro", request.reference
+        assert campaign_problems(request, today) == []
+        kinds = {d.kind for d in request.documents.all()}
+        assert {"tax_certificate", "social_certificate", "quote"} <= kinds, request.reference
+        aids = request.de_minimis.aids.all()
+        assert all(a.granted_on >= enterprise.creation_date and a.amount >= 0 for a in aids)
+        if request.state not in ENDED:
+            room = undertaking_grant_room(enterprise, at=today, excluding_request=request)
+            assert request.grant_amount <= room, request.reference
+    for enterprise in Enterprise.objects.all():
+        for campaign_id in set(enterprise.funding_requests.values_list("campaign", flat=True)):
+            active = FundingRequest.objects.filter(
+                campaign_id=campaign_id, enterprise__siren__in=undertaking_sirens(enterprise)
+            ).exclude(state__in=ENDED)
+            assert active.count() <= 1

@@ -75,6 +75,10 @@ def test_an_anonymous_visitor_sees_nothing(world, model):
 
 def test_an_enterprise_with_several_requests_is_listed_once():
     request = make_request()
-    make_request(enterprise=request.enterprise, campaign=request.campaign)
+    # One request per campaign (docs/rules.md#single-undertaking): the other is in a second one.
+    make_request(
+        enterprise=request.enterprise,
+        campaign=CampaignFactory(federation=request.campaign.federation),
+    )
 
     assert Enterprise.objects.visible_to(officer_of(request)).count() == 1

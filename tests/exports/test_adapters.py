@@ -164,8 +164,11 @@ def test_the_documents_are_listed_with_their_hash_in_a_stable_order(world):
     assert [d.kind for d in member.documents] == [
         "Extrait Kbis",
         "Pièce d'identité du dirigeant",
+        "Devis fournisseur",
         "RIB au nom de l'entreprise",
+        "Attestation de vigilance URSSAF",
         "Statuts",
+        "Attestation de régularité fiscale",
         "Liasse fiscale",
     ]
     assert [(d.filename, d.sha256, d.size) for d in member.documents] == [

@@ -128,7 +128,8 @@ def complete_request(campaign, *, loan: str = "12000", grant: str = "0"):
         quote_date=date.today() - timedelta(days=20),
         amount_excl_vat=cost,
     )
-    for kind in ("kbis", "manager_id", "rib", "statutes", "tax_return"):
+    for kind in ("kbis", "manager_id", "rib", "statutes", "tax_return", "tax_certificate",
+                 "social_certificate", "quote"):  # fmt: skip
         add_document(request, kind)
     request.refresh_from_db()
     return request

@@ -91,7 +91,8 @@ def test_an_sme_request_goes_round_trip_through_review(browser_page, live_server
     page.set_input_files("#id_file", files=[kbis])
     visit.click("Déposer la pièce")
     assert "kbis.pdf" in page.inner_text("main")
-    for kind in ("manager_id", "rib", "statutes", "tax_return"):  # the rest, quicker
+    for kind in ("manager_id", "rib", "statutes", "tax_return", "tax_certificate",
+                 "social_certificate", "quote"):  # the rest, quicker  # fmt: skip
         add_document(request, kind)
     visit.check("05-sme-documents")
     page.get_by_role("link", name="Retour à la demande").click()
