@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body too large is refused before any other middleware reads it.
+    "grappe.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -156,7 +158,19 @@ STORAGES = {
 }
 MEDIA_URL = None
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# ZIP-based office files are inspected within these limits (docs/rules.md#zip-bombs): an
+# ordinary Word, Excel or OpenDocument file of 10 MB stays far below them.
+UPLOAD_ARCHIVE_MAX_ENTRIES = env_int("UPLOAD_ARCHIVE_MAX_ENTRIES", 5_000)
+UPLOAD_ARCHIVE_MAX_ENTRY_BYTES = env_int("UPLOAD_ARCHIVE_MAX_ENTRY_BYTES", 64 * 1024 * 1024)
+UPLOAD_ARCHIVE_MAX_TOTAL_BYTES = env_int("UPLOAD_ARCHIVE_MAX_TOTAL_BYTES", 128 * 1024 * 1024)
+UPLOAD_ARCHIVE_MAX_RATIO = env_int("UPLOAD_ARCHIVE_MAX_RATIO", 100)
+UPLOAD_ARCHIVE_RATIO_FLOOR_BYTES = 1024 * 1024
+# Request bodies (docs/rules.md#request-bodies): a body announcing more than the largest
+# upload plus its form fields is refused from its Content-Length, before it is read; an
+# upload above FILE_UPLOAD_MAX_MEMORY_SIZE streams to a temporary file, never into memory.
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: form fields, never files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # --- Celery: Redis when REDIS_URL is set, eager in-process otherwise ---------------------
 REDIS_URL = env_str("REDIS_URL")
