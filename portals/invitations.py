@@ -40,6 +40,11 @@ def invite_representative(
                 _("Cette adresse est celle d'un compte de fédération ou de financeur."),
                 code="not_an_sme_account",
             )
+        if user is not None and user.deactivated_at is not None:
+            raise ValidationError(
+                _("Ce compte a été désactivé : seul un administrateur peut le réactiver."),
+                code="account_deactivated",
+            )
         if user is None:
             user = User(
                 username=email,
@@ -71,7 +76,7 @@ def send_invitation(user_id: int, request_id: int, inviter_id: int, base_url: st
         return 0
     base_url = base_url.rstrip("/")
     link = ""
-    if not user.is_active or not user.has_usable_password():
+    if user.deactivated_at is None and (not user.is_active or not user.has_usable_password()):
         path = reverse(
             "portals:invitation_accept",
             kwargs={

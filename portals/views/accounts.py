@@ -48,6 +48,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "portals/accounts/password_set.html"
     success_url = reverse_lazy("portals:password_reset_complete")
 
+    def get_user(self, uidb64):
+        # A link sent while the account was active dies with its deactivation.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "portals/accounts/password_reset_complete.html"
@@ -61,6 +66,12 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("portals:home")
     extra_context = {"invitation": True}
+
+    def get_user(self, uidb64):
+        # An invitation activates an account never activated yet, never one an
+        # administrator deactivated (docs/rules.md#deactivated-accounts).
+        user = super().get_user(uidb64)
+        return user if user is not None and user.deactivated_at is None else None
 
     def form_valid(self, form):
         form.user.is_active = True
