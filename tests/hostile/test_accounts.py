@@ -14,6 +14,7 @@ from accounts.models import User
 from portals.invitations import invite_representative
 
 pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "Un-mot-de-passe-solide-42"
 
 
 def link(name: str, user: User) -> str:
@@ -61,7 +62,7 @@ def test_a_password_reset_link_sent_before_deactivation_no_longer_works(world):
 
     former.refresh_from_db()
     assert not former.is_active
-    assert not former.check_password("Un-mot-de-passe-solide-42")
+    assert not former.check_password(PASSWORD)
 
 
 def test_a_deactivated_account_cannot_be_invited_again(world):
