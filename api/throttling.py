@@ -1,20 +1,85 @@
-"""A request budget per token, counted in the shared cache (Redis in production)."""
+"""A request budget per token, counted atomically in the shared cache (Redis in production).
+
+DRF's own throttles read a history, append to it and write it back: concurrent requests
+of one token overwrite each other's entries, and 32 clients got four times the budget.
+Here each request is one atomic increment of a fixed-window counter, in Redis through a
+Lua script (INCR, and PEXPIRE on the window's first request), in process under a lock when
+the cache is local. A refused request is told when the window ends (Retry-After).
+See docs/rules.md#api-rate-limit.
+"""
+
+import math
+import threading
+import time
 
 from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from api.permissions import token_of
 
+# KEYS[1]: the counter; ARGV[1]: the window in ms. Returns {count, ms left in the window}.
+_COUNT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local left = redis.call('PTTL', KEYS[1])
+if left < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); left = tonumber(ARGV[1]) end
+return {count, left}
+"""
+_local_lock = threading.Lock()
+_scripts: dict[int, object] = {}
 
-class TokenRateThrottle(SimpleRateThrottle):
-    scope = "api_token"
 
-    def get_rate(self) -> str:
-        # Read at each request, so the rate follows settings (and the tests' overrides).
-        return settings.API_RATE_LIMIT
+def count_request(key: str, window_seconds: int) -> tuple[int, float]:
+    """Count one request against `key`; (requests in the window, seconds until it ends)."""
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        return _count_in_redis(cache, key, window_seconds)
+    return _count_in_process(cache, key, window_seconds)
 
-    def get_cache_key(self, request, view) -> str | None:
+
+def _count_in_redis(cache: RedisCache, key: str, window_seconds: int) -> tuple[int, float]:
+    full_key = cache.make_and_validate_key(key)
+    # Django's Redis cache hands out its connection pool's client; the script is registered
+    # once per client and sent by its SHA afterwards.
+    client = cache._cache.get_client(full_key, write=True)
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(_COUNT)
+    count, left_ms = script(keys=[full_key], args=[window_seconds * 1000], client=client)
+    return int(count), int(left_ms) / 1000
+
+
+def _count_in_process(cache, key: str, window_seconds: int) -> tuple[int, float]:
+    # One lock for the read-increment-write: the local cache's own lock covers each call
+    # alone. The counter lives in the cache, so cache.clear() resets it as with Redis.
+    now = time.monotonic()
+    with _local_lock:
+        count, ends = cache.get(key) or (0, now + window_seconds)
+        if ends <= now:
+            count, ends = 0, now + window_seconds
+        count += 1
+        cache.set(key, (count, ends), timeout=math.ceil(ends - now))
+    return count, ends - now
+
+
+class TokenRateThrottle(BaseThrottle):
+    """``API_RATE_LIMIT`` requests per token and window, e.g. ``600/minute``."""
+
+    def __init__(self):
+        self._wait: float | None = None
+
+    def allow_request(self, request, view) -> bool:
         token = token_of(request)
         if token is None:
-            return None  # nothing to count: the request is refused as unauthenticated
-        return f"throttle:api_token:{token.pk}"
+            return True  # nothing to count: the request is refused as unauthenticated
+        limit, window = SimpleRateThrottle.parse_rate(None, settings.API_RATE_LIMIT)
+        count, left = count_request(f"throttle:api_token:{token.pk}", window)
+        if count <= limit:
+            return True
+        self._wait = max(left, 0.001)
+        return False
+
+    def wait(self) -> float | None:
+        return self._wait
