@@ -2,7 +2,8 @@
 
 One attempt: claim the row (a conditional UPDATE, so two workers never send it twice),
 check the address again, POST the signed body to the checked address within a total
-deadline, record what came back if the claim still holds. A failure schedules the next attempt (exponential backoff) until
+deadline, record what came back if the claim still holds. A failure schedules the next
+attempt (exponential backoff) until
 ``WEBHOOKS_MAX_ATTEMPTS``; ``WEBHOOKS_DISABLE_AFTER_FAILURES`` failed attempts in a row on
 one endpoint disable it and tell its organisation by e-mail.
 """
@@ -179,6 +180,8 @@ def attempt_delivery(delivery_id: int, *, now: datetime | None = None) -> Outcom
     endpoint = delivery.endpoint
     if not endpoint.is_active:
         return _finish(delivery, S.FAILED, error="Point de réception désactivé : envoi annulé.")
+    if not endpoint.secret:  # anyone could forge an empty key's signature
+        return _finish(delivery, S.FAILED, error="Point de réception sans secret : envoi annulé.")
     body = encode(delivery.payload)
     code, error = None, ""
     try:
