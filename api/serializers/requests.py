@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dossiers.models import Campaign, Enterprise, FinancingLine, FundingRequest, RequestTransition
-from dossiers.plan import SOURCE_KINDS
+from dossiers.plan import PLAN_MAX_LINES, SOURCE_KINDS
 from dossiers.validators import (
     compact_identifier,
     validate_amount,
@@ -162,8 +162,8 @@ class SourceLineInputSerializer(serializers.Serializer):
 
 
 class FinancingPlanInputSerializer(serializers.Serializer):
-    uses = UseLineInputSerializer(many=True, allow_empty=False)
-    sources = SourceLineInputSerializer(many=True)
+    uses = UseLineInputSerializer(many=True, allow_empty=False, max_length=PLAN_MAX_LINES)
+    sources = SourceLineInputSerializer(many=True, max_length=PLAN_MAX_LINES)
 
 
 class FundingRequestCreateSerializer(serializers.Serializer):
