@@ -15,7 +15,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
     class Meta:
         model = WebhookEndpoint
-        fields = "__all__"
+        fields = ["organisation", "url", "events", "description", "is_active", "created_at"]
 
     def clean_url(self):
         try:
