@@ -42,3 +42,17 @@ class RequestBodyLimitMiddleware:
                 f"Requête trop volumineuse : {length} octets, la limite est {limit} octets.",
             )
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every HTML page carries CONTENT_SECURITY_POLICY: scripts and styles come only from
+    the site's own static files, never inline (docs/rules.md#content-security-policy)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
