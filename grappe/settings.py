@@ -121,6 +121,13 @@ AXES_LOCKOUT_TEMPLATE = "portals/accounts/locked_out.html"
 # The address is REMOTE_ADDR (django-ipware is not installed): behind a reverse proxy every
 # client shares the proxy's address, which leaves a lock-out per username, still effective.
 
+# Beyond axes (docs/rules.md#login-throttling): failed logins per address and window, and
+# how many passwords one process hashes at once (Argon2 takes about 100 MiB each).
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
+LOGIN_IP_WINDOW_MINUTES = env_int("LOGIN_IP_WINDOW_MINUTES", 15)
+LOGIN_HASH_CONCURRENCY = env_int("LOGIN_HASH_CONCURRENCY", 4)
+LOGIN_HASH_WAIT_SECONDS = env_int("LOGIN_HASH_WAIT_SECONDS", 5)
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
