@@ -19,7 +19,7 @@ def _clean_counters():
     cache.clear()
 
 
-def login(client, username: str, password: str = "pas-le-bon", address: str = "203.0.113.7"):
+def login(client, username: str, password: str = "pas-le-bon", address: str = "203.0.113.7"):  # noqa: S107
     return client.post(
         reverse("portals:login"),
         {"username": username, "password": password},
