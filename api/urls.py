@@ -78,5 +78,6 @@ urlpatterns = [
     path("docs/", documentation(SpectacularSwaggerSplitView), name="docs"),
     path("redoc/", documentation(SpectacularRedocView), name="redoc"),
     path("v1/", include(v1)),
-    re_path(r"^.*$", meta.NotFound.as_view()),
+    # (?s): a path holding a newline (``%0A``) is the API's 404 too, not Django's page.
+    re_path(r"(?s)^.*$", meta.NotFound.as_view()),
 ]
