@@ -78,6 +78,7 @@ urlpatterns = [
     path("docs/", documentation(SpectacularSwaggerSplitView), name="docs"),
     path("redoc/", documentation(SpectacularRedocView), name="redoc"),
     path("v1/", include(v1)),
-    # (?s): a path holding a newline (``%0A``) is the API's 404 too, not Django's page.
-    re_path(r"(?s)^.*$", meta.NotFound.as_view()),
+    # Any character, newlines included (``.`` stops at one): a path holding ``%0A`` is the
+    # API's 404 too, not Django's HTML page.
+    re_path(r"^[\s\S]*$", meta.NotFound.as_view()),
 ]
