@@ -16,6 +16,7 @@ SCRIPTS = [
     ["exports_build.py"],
     ["grouping_postgres.py"],
     ["workers_throughput.py"],
+    ["upload_rss.py"],
 ]
 
 
