@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tests.factories import FederationFactory
@@ -24,6 +25,20 @@ def slow(settings):
     receiver = SlowReceiver(byte_every=0.8).start()
     yield receiver
     receiver.stop()
+
+
+def in_a_worker(delivery_id: int) -> threading.Thread:
+    """An attempt in another thread, as another worker makes it, with its own connection."""
+
+    def work():
+        try:
+            attempt_delivery(delivery_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread
 
 
 def a_delivery(url: str) -> WebhookDelivery:
@@ -54,8 +69,7 @@ def test_a_receiver_answering_a_byte_every_0_8_s_holds_the_attempt_for_the_deadl
 
 def test_the_sweep_leaves_an_attempt_in_flight_alone_and_one_connection_is_made(slow):
     delivery = a_delivery(slow.url)
-    worker = threading.Thread(target=attempt_delivery, args=(delivery.pk,))
-    worker.start()
+    worker = in_a_worker(delivery.pk)
     time.sleep(0.5)
 
     swept = stalled_or_due()
@@ -70,8 +84,7 @@ def test_the_sweep_leaves_an_attempt_in_flight_alone_and_one_connection_is_made(
 
 def test_an_attempt_taken_back_by_the_sweep_does_not_overwrite_the_next_one(slow, settings):
     delivery = a_delivery(slow.url)
-    first = threading.Thread(target=attempt_delivery, args=(delivery.pk,))
-    first.start()
+    first = in_a_worker(delivery.pk)
     time.sleep(0.5)
     # The first worker looks dead: past its lease, the sweep takes the delivery back and a
     # second worker claims it (attempt 2), whose answer is still awaited.
