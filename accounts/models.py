@@ -74,6 +74,10 @@ class User(AbstractUser):
     language = models.CharField(
         _("langue"), max_length=5, choices=[("fr", "Français"), ("en", "English")], default="fr"
     )
+    # Set when an active account is deactivated (accounts.signals): such an account is never
+    # revived by an invitation or a password reset, only by an administrator
+    # (docs/rules.md#deactivated-accounts).
+    deactivated_at = models.DateTimeField(_("désactivé le"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         constraints = [

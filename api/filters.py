@@ -42,7 +42,9 @@ class FilterSerializer(serializers.Serializer):
 
 
 def filtered(queryset: QuerySet, filter_class: type[FilterSerializer], request) -> QuerySet:
-    params = filter_class(data=request.query_params)
+    # A plain dict, not the QueryDict: DRF reads an empty value in a form-like input as
+    # "not given", so ``?submitted_before=`` silently filtered nothing. Here it is a 400.
+    params = filter_class(data=dict(request.query_params.items()))
     params.is_valid(raise_exception=True)
     return params.apply(queryset)
 

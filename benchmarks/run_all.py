@@ -18,6 +18,7 @@ SCRIPTS = [
     ["workers_throughput.py"],
     ["aids_routing.py"],
     ["aids_costs_postgres.py"],
+    ["upload_rss.py"],
 ]
 
 

@@ -44,6 +44,11 @@ def invite(
                 _("Cette adresse est celle d'un compte de fédération ou de financeur."),
                 code="not_an_sme_account",
             )
+        if user is not None and user.deactivated_at is not None:
+            raise ValidationError(
+                _("Ce compte a été désactivé : seul un administrateur peut le réactiver."),
+                code="account_deactivated",
+            )
         if user is None:
             user = User(
                 username=email,
@@ -78,7 +83,7 @@ def send_invitation(invitation_id: int, *, job: Job | None = None) -> int:
     user, funding_request, inviter = invitation.person, invitation.request, invitation.invited_by
     base_url = invitation.base_url.rstrip("/")
     link = ""
-    if not user.is_active or not user.has_usable_password():
+    if user.deactivated_at is None and (not user.is_active or not user.has_usable_password()):
         path = reverse(
             "portals:invitation_accept",
             kwargs={

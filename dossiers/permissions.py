@@ -10,6 +10,9 @@ from django.db.models import OuterRef
 
 # The collective states in which a funder holds what was sent to it (grouping's SENT).
 RECEIVED_STATES = ("submitted", "decided", "closed")
+# The request states in which a line of it can be at a funder. A reopened (back in review)
+# or withdrawn request ends the funders' access to it (and to what is added afterwards).
+LINE_AT_FUNDER_STATES = ("eligible", "grouped", "sent", "approved", "declined")
 
 
 def received_by(organisation_id: int, request=None):
@@ -22,6 +25,7 @@ def received_by(organisation_id: int, request=None):
         request=OuterRef("pk") if request is None else request,
         bundle__funder_id=organisation_id,
         bundle__state__in=RECEIVED_STATES,
+        request__state__in=LINE_AT_FUNDER_STATES,
     )
 
 

@@ -12,6 +12,9 @@ from dossiers.workflow import lock_for_edit
 
 K = FinancingLine.Kind
 SOURCE_KINDS = (K.OWN_FUNDS, K.GRANT, K.LOAN, K.OTHER_SOURCE)
+# Lines per side: a very small business's plan has a handful; a line's position is a small
+# integer, and 40 000 lines once made a database error (docs/rules.md#financing-plan-size).
+PLAN_MAX_LINES = 100
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,11 @@ def line_errors(uses: list[PlanLine], sources: list[PlanLine]) -> list[str]:
         ("besoin", "un besoin", uses, FinancingLine.USE_KINDS),
         ("ressource", "une ressource", sources, SOURCE_KINDS),
     ):
+        if len(lines) > PLAN_MAX_LINES:
+            errors.append(
+                f"Le plan comporte {len(lines)} lignes de {side}s : au plus {PLAN_MAX_LINES}."
+            )
+            continue
         for number, line in enumerate(lines, start=1):
             where = f"Ligne {number} des {side}s ({line.label or 'sans libellé'})"
             if line.kind not in allowed:

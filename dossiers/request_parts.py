@@ -7,6 +7,7 @@ checks who acts and the version the editor saw, and bumps the version.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -112,7 +113,7 @@ def add_document(
     actor,
     kind: str,
     name: str,
-    data: bytes,
+    data: bytes | BinaryIO,
     issued_on: date,
     expires_on: date | None = None,
     expected_version: int | None = None,

@@ -32,12 +32,20 @@ def _explain(exc: stdnum_errors.ValidationError, kind: str, digits: int) -> str:
     return f"Le {kind} est invalide : sa clé de contrôle (Luhn) ne correspond pas."
 
 
+def _refuse_zeros(value: str, kind: str, code: str) -> None:
+    # All zeros passes the Luhn check but INSEE never attributes it
+    # (docs/rules.md#identifiers).
+    if value and set(value) == {"0"}:
+        raise ValidationError(f"Le {kind} ne peut pas être composé uniquement de zéros.", code=code)
+
+
 def validate_siren(value: str) -> None:
     # docs/rules.md#siren-siret: 9 digits, Luhn; python-stdnum also knows La Poste's exception.
     try:
         stdnum_siren.validate(value)
     except stdnum_errors.ValidationError as exc:
         raise ValidationError(_explain(exc, "SIREN", 9), code="invalid_siren") from exc
+    _refuse_zeros(value, "SIREN", "invalid_siren")
 
 
 def validate_siret(value: str) -> None:
@@ -47,6 +55,7 @@ def validate_siret(value: str) -> None:
         stdnum_siret.validate(value)
     except stdnum_errors.ValidationError as exc:
         raise ValidationError(_explain(exc, "SIRET", 14), code="invalid_siret") from exc
+    _refuse_zeros(value, "SIRET", "invalid_siret")
 
 
 def validate_naf_code(value: str) -> None:

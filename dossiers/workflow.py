@@ -153,9 +153,16 @@ def note_line(request, *, actor, note: str) -> FundingRequest:
     return locked
 
 
+ENDS_FUNDER_ACCESS = ("reopen", "withdraw")
+
+
 def _apply(locked: FundingRequest, name: str, *, actor, note: str, **kwargs) -> RequestTransition:
     from_state = locked.state
     getattr(locked, name)(**kwargs)
+    if name in ENDS_FUNDER_ACCESS:
+        # The funder keeps the package and the decision it recorded on the bundle, never
+        # the request's new content (docs/rules.md#funder-access).
+        locked.sent_to = None
     locked.version += 1
     locked.save()
     return RequestTransition.objects.create(

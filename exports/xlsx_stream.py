@@ -36,7 +36,13 @@ MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # a worksheet's limits in Excel
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP), plus their
 # full-width forms, which some spreadsheets normalise.
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Formula and DDE starts (OWASP CSV injection), their full-width and small-form twins, and
+# the invisible characters a spreadsheet may skip before reading a formula
+# (docs/rules.md#formula-injection).
+_FORMULA_TRIGGERS = (
+    "=", "+", "-", "@", "|", "\t", "\r", "＝", "＋", "－", "＠", "｜", "\ufe66", "\ufe62",
+    "\ufe63", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",
+)  # fmt: skip
 # What XML 1.0 cannot carry: C0 controls but tab / LF / CR, lone surrogates, U+FFFE/FFFF.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_NAME = re.compile(r"[^\[\]:*?/\\']([^\[\]:*?/\\]{0,29}[^\[\]:*?/\\'])?")

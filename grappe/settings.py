@@ -52,7 +52,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body too large is refused before any other middleware reads it.
+    "grappe.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "grappe.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -123,6 +126,13 @@ AXES_LOCKOUT_TEMPLATE = "portals/accounts/locked_out.html"
 # The address is REMOTE_ADDR (django-ipware is not installed): behind a reverse proxy every
 # client shares the proxy's address, which leaves a lock-out per username, still effective.
 
+# Beyond axes (docs/rules.md#login-throttling): failed logins per address and window, and
+# how many passwords one process hashes at once (Argon2 takes about 100 MiB each).
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
+LOGIN_IP_WINDOW_MINUTES = env_int("LOGIN_IP_WINDOW_MINUTES", 15)
+LOGIN_HASH_CONCURRENCY = env_int("LOGIN_HASH_CONCURRENCY", 4)
+LOGIN_HASH_WAIT_SECONDS = env_int("LOGIN_HASH_WAIT_SECONDS", 5)
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -161,7 +171,19 @@ STORAGES = {
 }
 MEDIA_URL = None
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# ZIP-based office files are inspected within these limits (docs/rules.md#zip-bombs): an
+# ordinary Word, Excel or OpenDocument file of 10 MB stays far below them.
+UPLOAD_ARCHIVE_MAX_ENTRIES = env_int("UPLOAD_ARCHIVE_MAX_ENTRIES", 5_000)
+UPLOAD_ARCHIVE_MAX_ENTRY_BYTES = env_int("UPLOAD_ARCHIVE_MAX_ENTRY_BYTES", 64 * 1024 * 1024)
+UPLOAD_ARCHIVE_MAX_TOTAL_BYTES = env_int("UPLOAD_ARCHIVE_MAX_TOTAL_BYTES", 128 * 1024 * 1024)
+UPLOAD_ARCHIVE_MAX_RATIO = env_int("UPLOAD_ARCHIVE_MAX_RATIO", 100)
+UPLOAD_ARCHIVE_RATIO_FLOOR_BYTES = 1024 * 1024
+# Request bodies (docs/rules.md#request-bodies): a body announcing more than the largest
+# upload plus its form fields is refused from its Content-Length, before it is read; an
+# upload above FILE_UPLOAD_MAX_MEMORY_SIZE streams to a temporary file, never into memory.
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: form fields, never files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # --- Celery: Redis when REDIS_URL is set, eager in-process otherwise ---------------------
 REDIS_URL = env_str("REDIS_URL")
@@ -227,6 +249,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# HTML pages: no inline script or style, nothing from elsewhere, no framing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,27 @@
 """Admin screens: endpoints (enable, disable) and deliveries (redeliver)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from webhooks import delivery, redelivery
+from webhooks import delivery, endpoints, redelivery, signing
 from webhooks.models import WebhookDelivery, WebhookEndpoint
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    """The address is checked as the API checks it (no private or loopback targets)."""
+
+    url = forms.URLField(label=_("adresse"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["organisation", "url", "events", "description", "is_active", "created_at"]
+
+    def clean_url(self):
+        try:
+            return endpoints.check_target(self.cleaned_data["url"])
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["url"]) from exc
 
 
 @admin.register(WebhookEndpoint)
@@ -16,6 +33,22 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     search_fields = ["url", "organisation__name"]
     readonly_fields = ["consecutive_failures", "disabled_at", "disabled_reason", "created_by"]
     actions = ["enable", "disable"]
+    form = WebhookEndpointForm
+
+    def save_model(self, request, obj, form, change):
+        # Every endpoint signs with a generated secret, shown once, as through the API.
+        new_secret = not obj.secret
+        if new_secret:
+            obj.secret = signing.new_secret()
+            obj.created_by = obj.created_by or request.user
+        super().save_model(request, obj, form, change)
+        if new_secret:
+            self.message_user(
+                request,
+                _("Secret de signature (affiché une seule fois) : %(secret)s")
+                % {"secret": obj.secret},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Réactiver (remet le compteur d'échecs à zéro)"))
     def enable(self, request, queryset):

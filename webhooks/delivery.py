@@ -1,17 +1,21 @@
 """Sending one delivery, retrying with backoff, disabling an endpoint that keeps failing.
 
 One attempt: claim the row (a conditional UPDATE, so two workers never send it twice),
-check the address again, POST the signed body to the checked address, record what came
-back. A failure schedules the next attempt (exponential backoff) until
+check the address again, POST the signed body to the checked address within a total
+deadline, record what came back if the claim still holds. A failure schedules the next
+attempt (exponential backoff) until
 ``WEBHOOKS_MAX_ATTEMPTS``; ``WEBHOOKS_DISABLE_AFTER_FAILURES`` failed attempts in a row on
 one endpoint disable it and tell its organisation by e-mail.
 """
 
+import contextlib
 import http.client
 import json
 import random
 import socket
 import ssl
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,42 +50,94 @@ def encode(payload: dict) -> bytes:
 # --- HTTP to the checked address only -----------------------------------------------------
 
 
+class Deadline:
+    """One attempt's total time: connect, send and read together (docs/rules.md#webhooks).
+
+    A socket timeout bounds each operation alone: a receiver sending a byte every 0.8 s
+    held an attempt for 85 s. Each connection gets the time left for its connect, then a
+    timer shuts its socket down when the attempt's time is up, ending any send or read.
+    """
+
+    def __init__(self, seconds: float):
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._timers: list[threading.Timer] = []
+
+    def left(self) -> float:
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            self.expired = True
+            raise TimeoutError("Délai total de l'envoi dépassé.")
+        return left
+
+    def guard(self, sock: socket.socket) -> None:
+        timer = threading.Timer(self.left(), self._cut, args=(sock,))
+        timer.daemon = True
+        self._timers.append(timer)
+        timer.start()
+
+    def _cut(self, sock: socket.socket) -> None:
+        self.expired = True
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, *, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout)
+    def __init__(self, host: str, port: int, *, address: str, deadline: Deadline):
+        super().__init__(host, port, timeout=deadline.left())
         self._address = address
+        self._deadline = deadline
+
+    def _open(self) -> socket.socket:
+        sock = socket.create_connection((self._address, self.port), self._deadline.left())
+        self._deadline.guard(sock)
+        return sock
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._open()
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, *, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    default_port = http.client.HTTPS_PORT
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = self._open()
         # Certificate checked against the host name, not the address connected to.
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
 
 
 def post(target: Target, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
-    """POST ``body`` to ``target`` (no redirects followed); returns status and body start."""
-    timeout = settings.WEBHOOKS_TIMEOUT_SECONDS
+    """POST ``body`` to ``target`` (no redirects followed) within WEBHOOKS_TIMEOUT_SECONDS
+    in all; returns the status and the start of the body."""
+    deadline = Deadline(settings.WEBHOOKS_TIMEOUT_SECONDS)
     connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     last_error: OSError | None = None
-    for address in target.addresses:
-        connection = connection_class(target.host, target.port, address=address, timeout=timeout)
-        try:
-            connection.request("POST", target.path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read(RESPONSE_KEEP_BYTES).decode("utf-8", "replace")
-            return response.status, text
-        except ConnectionRefusedError as exc:  # try the host's next address
-            last_error = exc
-        finally:
-            connection.close()
+    try:
+        for address in target.addresses:
+            connection = connection_class(
+                target.host, target.port, address=address, deadline=deadline
+            )
+            try:
+                connection.request("POST", target.path, body=body, headers=headers)
+                response = connection.getresponse()
+                text = response.read(RESPONSE_KEEP_BYTES).decode("utf-8", "replace")
+                if deadline.expired:  # the answer was cut short: it does not count
+                    raise TimeoutError("Délai total de l'envoi dépassé.")
+                return response.status, text
+            except ConnectionRefusedError as exc:  # try the host's next address
+                last_error = exc
+            except (OSError, http.client.HTTPException) as exc:
+                if deadline.expired:
+                    raise TimeoutError("Délai total de l'envoi dépassé.") from exc
+                raise
+            finally:
+                connection.close()
+    finally:
+        deadline.cancel()
     raise last_error or OSError("No address to connect to.")
 
 
@@ -124,6 +180,8 @@ def attempt_delivery(delivery_id: int, *, now: datetime | None = None) -> Outcom
     endpoint = delivery.endpoint
     if not endpoint.is_active:
         return _finish(delivery, S.FAILED, error="Point de réception désactivé : envoi annulé.")
+    if not endpoint.secret:  # anyone could forge an empty key's signature
+        return _finish(delivery, S.FAILED, error="Point de réception sans secret : envoi annulé.")
     body = encode(delivery.payload)
     code, error = None, ""
     try:
@@ -142,8 +200,15 @@ def attempt_delivery(delivery_id: int, *, now: datetime | None = None) -> Outcom
 
 
 def _finish(delivery: WebhookDelivery, status: str, **fields) -> Outcome:
+    """Record the attempt's outcome, if the attempt still holds its claim.
+
+    The claim is the row in DELIVERING with this attempt's number: an attempt the sweep
+    took back (its worker seemed dead) and another worker claimed again records nothing.
+    """
     fields.setdefault("next_attempt_at", None)
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=status, **fields)
+    WebhookDelivery.objects.filter(
+        pk=delivery.pk, status=S.DELIVERING, attempts=delivery.attempts
+    ).update(status=status, **fields)
     return Outcome(status)
 
 
@@ -217,10 +282,16 @@ def _tell_disabled(endpoint_id: int) -> None:
     )
 
 
+def lease() -> timedelta:
+    """How long a claimed attempt is left alone: its total deadline, and a margin for the
+    database writes around it. An attempt older than this has lost its worker."""
+    return timedelta(seconds=settings.WEBHOOKS_TIMEOUT_SECONDS + 60)
+
+
 def stalled_or_due(now: datetime | None = None) -> list[int]:
     """Deliveries a worker should pick up: due retries, and attempts a dead worker left."""
     now = now or timezone.now()
-    stalled_before = now - timedelta(seconds=settings.WEBHOOKS_TIMEOUT_SECONDS * 3 + 60)
+    stalled_before = now - lease()
     WebhookDelivery.objects.filter(status=S.DELIVERING, last_attempt_at__lt=stalled_before).update(
         status=S.RETRYING, next_attempt_at=now, error="Envoi interrompu : repris."
     )

@@ -20,6 +20,11 @@ def _clean_events(events: Iterable[str]) -> list[str]:
     return wanted
 
 
+def check_target(url: str) -> str:
+    """``url`` if Grappe may send to it; ValidationError on ``url`` otherwise."""
+    return _check(url)
+
+
 def _check(url: str) -> str:
     try:
         check_url(url)

@@ -11,7 +11,7 @@ from dossiers.models import (
     Instrument,
     RequestTransition,
 )
-from dossiers.plan import SOURCE_KINDS
+from dossiers.plan import PLAN_MAX_LINES, SOURCE_KINDS
 from dossiers.validators import (
     compact_identifier,
     validate_amount,
@@ -212,8 +212,8 @@ class SourceLineInputSerializer(serializers.Serializer):
 
 
 class FinancingPlanInputSerializer(serializers.Serializer):
-    uses = UseLineInputSerializer(many=True, allow_empty=False)
-    sources = SourceLineInputSerializer(many=True)
+    uses = UseLineInputSerializer(many=True, allow_empty=False, max_length=PLAN_MAX_LINES)
+    sources = SourceLineInputSerializer(many=True, max_length=PLAN_MAX_LINES)
 
 
 class FundingRequestCreateSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import access
 from api.errors import ApiError
 from api.idempotency import idempotent
 from api.serializers.common import errors
@@ -18,13 +19,24 @@ from api.serializers.webhooks import (
 )
 from webhooks import redelivery
 from webhooks.endpoints import register_endpoint, update_endpoint
-from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.models import WebhookEndpoint
 
 TAG = ["Webhooks"]
 
 
 def endpoints(request):
     return WebhookEndpoint.objects.filter(organisation_id=request.auth.organisation_id)
+
+
+def organisation_wide(request) -> None:
+    """Endpoints receive every campaign's events: only an unrestricted token changes them."""
+    if access.is_campaign_restricted(request):
+        raise ApiError(
+            "Ce jeton est limité à certaines campagnes : il ne peut pas modifier les points "
+            "de réception, communs à toute l'organisation.",
+            code="campaign_restricted",
+            status_code=403,
+        )
 
 
 class EndpointList(generics.ListAPIView):
@@ -53,6 +65,7 @@ class EndpointList(generics.ListAPIView):
         return idempotent(self, request, lambda: self._create(request))
 
     def _create(self, request) -> Response:
+        organisation_wide(request)
         data = WebhookEndpointCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         endpoint, _ = register_endpoint(
@@ -83,6 +96,7 @@ class EndpointDetail(APIView):
     )
     def patch(self, request, pk: int):
         endpoint = self._endpoint(request, pk)
+        organisation_wide(request)
         data = WebhookEndpointUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         endpoint = update_endpoint(endpoint, **data.validated_data)
@@ -94,7 +108,9 @@ class EndpointDetail(APIView):
         responses={204: None, **errors()},
     )
     def delete(self, request, pk: int):
-        self._endpoint(request, pk).delete()
+        endpoint = self._endpoint(request, pk)
+        organisation_wide(request)
+        endpoint.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -103,7 +119,7 @@ class DeliveryList(generics.ListAPIView):
 
     def get_queryset(self):
         endpoint = get_object_or_404(endpoints(self.request), pk=self.kwargs["pk"])
-        return endpoint.deliveries.all()
+        return access.webhook_deliveries(self.request, endpoint)
 
     @extend_schema(
         tags=TAG,
@@ -125,10 +141,10 @@ class Redeliver(APIView):
         return idempotent(self, request, lambda: self._redeliver(request, pk, delivery_pk))
 
     def _redeliver(self, request, pk: int, delivery_pk: int) -> Response:
+        endpoint = get_object_or_404(endpoints(request), pk=pk)
         original = get_object_or_404(
-            WebhookDelivery.objects.select_related("endpoint"),
+            access.webhook_deliveries(request, endpoint).select_related("endpoint"),
             pk=delivery_pk,
-            endpoint__in=endpoints(request).filter(pk=pk),
         )
         try:
             again = redelivery.redeliver(original)

@@ -26,7 +26,7 @@ def action_label(name: str) -> str:
 def percent_of(value, total) -> int:
     """Width of a bar, 0–100, for the dashboard's CSS charts."""
     try:
-        return round(100 * Decimal(value) / Decimal(total)) if total else 0
+        return max(0, min(100, round(100 * Decimal(value) / Decimal(total)))) if total else 0
     except (ArithmeticError, ValueError, TypeError):
         return 0
 

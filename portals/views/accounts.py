@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from portals import login_guard
 from portals.access import FEDERATION, FUNDER, SME, STAFF, audience
 
 SPACES = {
@@ -25,8 +26,34 @@ def home(request):
 
 
 class LoginView(auth_views.LoginView):
+    """Signing in, throttled per address as well as per username, with a cap on how many
+    passwords are hashed at once (docs/rules.md#login-throttling)."""
+
     template_name = "portals/accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        address = request.META.get("REMOTE_ADDR", "")
+        if login_guard.address_blocked(address):
+            return self._busy(request, ip_blocked=True)
+        with login_guard.hashing_slot() as free:
+            if not free:
+                return self._busy(request, ip_blocked=False)
+            return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        login_guard.count_failure(self.request.META.get("REMOTE_ADDR", ""))
+        return super().form_invalid(form)
+
+    def _busy(self, request, *, ip_blocked: bool):
+        response = render(
+            request,
+            "portals/accounts/login_busy.html",
+            {"ip_blocked": ip_blocked, "minutes": login_guard.window_minutes()},
+            status=429 if ip_blocked else 503,
+        )
+        response["Retry-After"] = str(login_guard.window_minutes() * 60 if ip_blocked else 5)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -48,6 +75,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "portals/accounts/password_set.html"
     success_url = reverse_lazy("portals:password_reset_complete")
 
+    def get_user(self, uidb64):
+        # A link sent while the account was active dies with its deactivation.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "portals/accounts/password_reset_complete.html"
@@ -61,6 +93,12 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("portals:home")
     extra_context = {"invitation": True}
+
+    def get_user(self, uidb64):
+        # An invitation activates an account never activated yet, never one an
+        # administrator deactivated (docs/rules.md#deactivated-accounts).
+        user = super().get_user(uidb64)
+        return user if user is not None and user.deactivated_at is None else None
 
     def form_valid(self, form):
         form.user.is_active = True

@@ -290,7 +290,7 @@ def documents(http_request, reference: str):
                     actor=http_request.user,
                     kind=form.cleaned_data["kind"],
                     name=upload.name,
-                    data=upload.read(),
+                    data=upload,  # read in chunks: a large upload is a temporary file
                     issued_on=form.cleaned_data["issued_on"],
                     expires_on=form.cleaned_data["expires_on"],
                     expected_version=form.cleaned_data["version"],

@@ -18,6 +18,12 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "grappe-demo-2026"
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
 
 
 def open_browser(live_server):
@@ -44,6 +50,8 @@ def open_browser(live_server):
             ],  # fmt: skip
         )
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        # Every page records what its Content-Security-Policy blocked; `check` asserts none.
+        context.add_init_script(CSP_WATCH)
         page = context.new_page()
         page.set_default_timeout(15_000)
         yield page
@@ -102,7 +110,10 @@ class Visit:
     def check(self, name: str) -> None:
         """Screenshot the page, then assert axe finds nothing serious or critical."""
         self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-        self.page.add_script_tag(path=str(AXE))
+        assert self.page.evaluate("window.__cspViolations") == [], name
+        # Evaluated through the browser's debugging protocol, which the page's CSP (no
+        # inline script) does not govern, unlike an injected <script> tag.
+        self.page.evaluate(AXE.read_text(encoding="utf-8"))
         result = self.page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})"
         )
