@@ -15,6 +15,7 @@ COPY portals portals
 COPY api api
 COPY webhooks webhooks
 COPY demo demo
+COPY timerules timerules
 COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . \

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("workers.urls")),
     path("api/", include("api.urls")),
     path("", include("exports.urls")),
+    path("", include("timerules.urls")),
     path("", include("portals.urls")),
 ]

@@ -52,8 +52,12 @@ def portal_nav(context):
             ("portals:federation_requests", _("Demandes")),
             ("portals:campaigns", _("Campagnes")),
             ("portals:prefill", _("Préremplir une demande")),
+            ("timerules:deadlines", _("Échéances")),
         ],
-        FUNDER: [("portals:funder_home", _("Dossiers collectifs reçus"))],
+        FUNDER: [
+            ("portals:funder_home", _("Dossiers collectifs reçus")),
+            ("timerules:deadlines", _("Échéances")),
+        ],
     }
     items[STAFF] = items[FEDERATION]
     links = []
