@@ -7,7 +7,7 @@ services make the second run a no-op.
 from celery import shared_task
 from django.utils import timezone
 
-from timerules import deadlines
+from timerules import deadlines, retention
 from workers.tasks import PERIODIC
 
 
@@ -19,3 +19,8 @@ def act_on_expired_deadlines() -> dict:
 @shared_task(**PERIODIC)
 def send_deadline_notices() -> int:
     return deadlines.send_notices(today=timezone.localdate())
+
+
+@shared_task(**PERIODIC)
+def run_retention() -> dict:
+    return retention.run(today=timezone.localdate())

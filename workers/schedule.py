@@ -32,6 +32,10 @@ BEAT_SCHEDULE = {
         "task": "timerules.tasks.send_deadline_notices",
         "schedule": crontab(hour=8, minute=30),
     },
+    "retention": {
+        "task": "timerules.tasks.run_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "purge-idempotency-keys": {
         "task": "api.tasks.purge_idempotency_keys",
         "schedule": crontab(hour=4, minute=0),
