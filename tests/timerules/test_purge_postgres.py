@@ -38,17 +38,15 @@ pytestmark = [
 KEEPS_REFERENCE = {Tombstone, AidRecord, BundleTransition}
 
 
+TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, models.FileField)
+
+
 def rows_mentioning(value: str, *, skip=()) -> list[str]:
     found = []
     for model in apps.get_models():
         if model in skip or model._meta.proxy or not model._meta.managed:
             continue
-        fields = [
-            f.name
-            for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField | models.JSONField)
-            or isinstance(f, models.FileField)
-        ]
+        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, TEXT_FIELDS)]
         if not fields:
             continue
         annotated = model._default_manager.annotate(
@@ -57,7 +55,8 @@ def rows_mentioning(value: str, *, skip=()) -> list[str]:
         condition = Q()
         for name in fields:
             condition |= Q(**{f"t_{name}__icontains": value})
-        found += [f"{model._meta.label} #{pk}" for pk in annotated.filter(condition).values_list("pk", flat=True)]  # fmt: skip
+        pks = annotated.filter(condition).values_list("pk", flat=True)
+        found += [f"{model._meta.label} #{pk}" for pk in pks]
     return found
 
 
