@@ -19,6 +19,21 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
     list_display = ["campaign", "stage", "start_event", "amount", "unit", "on_changes", "action"]
     list_filter = ["stage", "action", "unit"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        self._recompute(obj.campaign_id)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        self._recompute(obj.campaign_id)
+
+    @staticmethod
+    def _recompute(campaign_id: int) -> None:
+        # A changed rule changes the deadline of every request of the campaign: a task.
+        from timerules.tasks import recompute_campaign_deadlines
+
+        recompute_campaign_deadlines.delay_on_commit(campaign_id)
+
 
 @admin.register(RetentionPolicy)
 class RetentionPolicyAdmin(admin.ModelAdmin):

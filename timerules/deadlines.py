@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -281,3 +282,84 @@ def upcoming_for(user, *, today: date, horizon_days: int = 60):
         .select_related("request__campaign", "request__enterprise", "rule")
         .order_by("due_on", "request__reference")
     )
+
+
+# --- A whole campaign at once ----------------------------------------------------------------
+
+BULK = 5000
+FIELDS = ["rule", "status", "started_on", "due_on", "paused_since", "paused_days", "updated_at"]
+
+
+def recompute_campaign(campaign_id: int, *, progress=None) -> int:
+    """Recompute the deadline of every request of a campaign (its rules were changed).
+
+    One pass over the campaign's history in (request, time) order, through a server-side
+    cursor: memory holds one batch, whatever the campaign's size. Deadlines already acted
+    on are kept, as ``recompute`` keeps them.
+    """
+    with transaction.atomic():
+        return _recompute_campaign(campaign_id, progress)
+
+
+def _recompute_campaign(campaign_id: int, progress) -> int:
+    rules = list(DeadlineRule.objects.filter(campaign_id=campaign_id).order_by("pk"))
+    # Open deadlines are stopped first; the pass below writes those still running.
+    RequestDeadline.objects.filter(request__campaign_id=campaign_id, status__in=OPEN).update(
+        status=DeadlineStatus.STOPPED, due_on=None, paused_since=None
+    )
+    done = dict(
+        (request_id, (rule_id, due_on))
+        for request_id, rule_id, due_on in RequestDeadline.objects.filter(
+            request__campaign_id=campaign_id, status__in=DONE
+        ).values_list("request_id", "rule_id", "due_on")
+    )
+    rows = (
+        RequestTransition.objects.filter(request__campaign_id=campaign_id)
+        .order_by("request_id", "at", "pk")
+        .values_list("request_id", TruncDate("at"), "transition", "to_state")
+        .iterator(chunk_size=BULK * 4)
+    )
+    batch, count, current, history = [], 0, None, []
+    for request_id, day, name, state in rows:
+        if request_id != current:
+            if current is not None:
+                batch += _bulk_row(current, history, rules, done)
+            current, history = request_id, []
+        history.append((day, name, state))
+        if len(batch) >= BULK:
+            count += _write(batch)
+            batch = []
+            if progress:
+                progress(count)
+    if current is not None:
+        batch += _bulk_row(current, history, rules, done)
+    return count + _write(batch)
+
+
+def _bulk_row(request_id, history, rules, done) -> list[RequestDeadline]:
+    for rule in rules:
+        found = rule.clock_for(history)
+        if found.status == clock.STOPPED:
+            continue
+        if done.get(request_id) == (rule.pk, found.due_on):
+            return []
+        return [
+            RequestDeadline(
+                request_id=request_id,
+                rule=rule,
+                status=found.status,
+                started_on=found.started_on,
+                due_on=found.due_on,
+                paused_since=found.paused_since,
+                paused_days=found.paused_days,
+            )
+        ]
+    return []
+
+
+def _write(batch: list[RequestDeadline]) -> int:
+    if batch:
+        RequestDeadline.objects.bulk_create(
+            batch, update_conflicts=True, unique_fields=["request"], update_fields=FIELDS
+        )
+    return len(batch)

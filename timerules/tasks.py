@@ -24,3 +24,8 @@ def send_deadline_notices() -> int:
 @shared_task(**PERIODIC)
 def run_retention() -> dict:
     return retention.run(today=timezone.localdate())
+
+
+@shared_task(**PERIODIC)
+def recompute_campaign_deadlines(campaign_id: int) -> int:
+    return deadlines.recompute_campaign(campaign_id)

@@ -12,7 +12,7 @@ from dossiers.workflow import perform
 from tests.dossiers.helpers import applicant_of, manager_of, officer_of, other_federation_member
 from tests.factories import CampaignFactory, make_request
 from tests.timerules.helpers import SVA_REASON, instruction_rule
-from timerules.deadlines import act_on_expired, in_plain_words, send_notices
+from timerules.deadlines import act_on_expired, in_plain_words, recompute_campaign, send_notices
 from timerules.models import DeadlineRule, DeadlineStatus, RequestDeadline
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +207,20 @@ def test_federations_see_their_upcoming_expiries_and_nobody_elses(client):
 
     client.force_login(applicant_of(request))
     assert client.get(reverse("timerules:deadlines")).status_code == 404
+
+
+def test_a_rule_set_after_the_fact_gives_every_request_of_the_campaign_its_deadline():
+    campaign = CampaignFactory()
+    first, second = submitted(campaign), submitted(campaign)
+    perform(second, "start_review", actor=officer_of(second))
+    perform(second, "request_changes", actor=officer_of(second), note="Kbis")
+    instruction_rule(campaign)
+    assert RequestDeadline.objects.count() == 0
+
+    assert recompute_campaign(campaign.pk) == 2
+    assert deadline_of(first).due_on == timezone.localdate() + timedelta(days=31)
+    assert deadline_of(second).status == DeadlineStatus.SUSPENDED
+
+    DeadlineRule.objects.filter(campaign=campaign).update(amount=10)
+    recompute_campaign(campaign.pk)
+    assert deadline_of(first).due_on == timezone.localdate() + timedelta(days=11)
