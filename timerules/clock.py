@@ -9,12 +9,12 @@ transition hook, the nightly recomputation and the benchmark over a million requ
 """
 
 from bisect import bisect_left
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
-from dateutil.relativedelta import relativedelta
 
 CALENDAR_DAYS, BUSINESS_DAYS, MONTHS = "calendar_days", "business_days", "months"
 PAUSE, RESET = "pause", "reset"
@@ -65,10 +65,17 @@ def add_period(anchor: date, amount: int, unit: str) -> date:
     if unit == CALENDAR_DAYS:
         return anchor + timedelta(days=amount)
     if unit == MONTHS:
-        return anchor + relativedelta(months=amount)
+        return add_months(anchor, amount)
     if unit == BUSINESS_DAYS:
         return add_business_days(anchor, amount)
     raise ValueError(f"Unknown period unit {unit!r}")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or that month's last day when it is shorter."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
