@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dossiers.models import Campaign, RequestState
 from dossiers.workflow import perform
@@ -224,3 +224,15 @@ def test_a_rule_set_after_the_fact_gives_every_request_of_the_campaign_its_deadl
     DeadlineRule.objects.filter(campaign=campaign).update(amount=10)
     recompute_campaign(campaign.pk)
     assert deadline_of(first).due_on == timezone.localdate() + timedelta(days=11)
+
+
+def test_the_deadline_reads_in_english_for_english_readers():
+    campaign = CampaignFactory()
+    instruction_rule(campaign)
+    deadline = deadline_of(submitted(campaign))
+    with translation.override("en"):
+        words = in_plain_words(deadline, today=deadline.due_on - timedelta(days=10))
+    assert words.text == (
+        f"Time limit (Review by the federation): due on {deadline.due_on:%d/%m/%Y}, in 10 "
+        "day(s). Without an answer by then: automatic acceptance (silence means consent)."
+    )
