@@ -16,6 +16,8 @@ SCRIPTS = [
     ["exports_build.py"],
     ["grouping_postgres.py"],
     ["workers_throughput.py"],
+    ["timerules_deadlines.py"],
+    ["timerules_purge.py"],
 ]
 
 

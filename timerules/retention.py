@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -419,19 +420,15 @@ def _erase_derived(ids: list[int]) -> list[str]:
         | Q(target_type=types[RequestMessage], target_id__in=list(messages))
     )
     jobs = list(Job.objects.filter(targets).values_list("pk", flat=True))
-    mentions = Q()
-    for reference in references:
-        mentions |= Q(subject__contains=reference)
+    # One pattern for the whole batch: each table is read once per batch, not once per request.
+    named = "|".join(re.escape(reference) for reference in references)
     Notification.objects.filter(
-        Q(transition__request_id__in=ids) | Q(job_id__in=jobs) | mentions
+        Q(transition__request_id__in=ids) | Q(job_id__in=jobs) | Q(subject__regex=named)
     ).delete()
     Job.objects.filter(pk__in=jobs).delete()
     for model, field in ((WebhookDelivery, "payload"), (IdempotentRequest, "response_body")):
         texts = model.objects.annotate(text=Cast(field, TextField()))
-        said = Q()
-        for reference in references:
-            said |= Q(text__contains=reference)
-        texts.filter(said).delete()
+        texts.filter(text__regex=named).delete()
     memberships = BundleMember.objects.filter(request_id__in=ids)
     names = erase_bundle_documents(memberships.values_list("bundle_id", flat=True).distinct())
     memberships.delete()  # the bundle keeps its totals and its history
