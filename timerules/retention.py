@@ -437,8 +437,18 @@ def _erase_derived(ids: list[int]) -> list[str]:
 
 def _erase_lonely_enterprises(enterprise_ids) -> None:
     """An enterprise left without any request goes too (a sole trader's identity)."""
-    lonely = Enterprise.objects.filter(pk__in=enterprise_ids, funding_requests__isnull=True)
-    for pk in lonely.values_list("pk", flat=True):
+    lonely = list(
+        Enterprise.objects.filter(pk__in=enterprise_ids, funding_requests__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    try:
+        with transaction.atomic():
+            Enterprise.objects.filter(pk__in=lonely).delete()
+            return
+    except (ProtectedError, RestrictedError):
+        pass  # one of them is still referenced elsewhere: one by one, keep that one
+    for pk in lonely:
         try:
             with transaction.atomic():
                 Enterprise.objects.filter(pk=pk).delete()
