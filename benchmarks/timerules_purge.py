@@ -91,13 +91,20 @@ def seed(count: int) -> None:
     today = timezone.localdate()
     long_ago = timezone.now() - timedelta(days=6 * 365)
     made = FundingRequest.objects.filter(campaign=campaign).count()
+    last = (
+        FundingRequest.objects.filter(campaign=campaign)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    offset = int(last[3:]) + 1 - made if last else 0  # topping up after an interrupted run
     while made < count:
         size = min(CHUNK, count - made)
         enterprises = Enterprise.objects.bulk_create(
             Enterprise(
-                name=f"Entreprise {made + n}",
-                siren=f"{made + n:09d}",
-                siret=f"{made + n:09d}00010",
+                name=f"Entreprise {offset + made + n}",
+                siren=f"{offset + made + n:09d}",
+                siret=f"{offset + made + n:09d}00010",
                 legal_form="ei",
                 creation_date=date(2010, 1, 1),
                 address=f"{n} rue du Banc",
@@ -116,7 +123,7 @@ def seed(count: int) -> None:
         )
         requests = FundingRequest.objects.bulk_create(
             FundingRequest(
-                reference=f"BP-{made + n:08d}",
+                reference=f"BP-{offset + made + n:08d}",
                 campaign=campaign,
                 enterprise=enterprises[n],
                 state="approved" if n % 5 == 0 else "withdrawn",
