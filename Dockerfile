@@ -19,6 +19,7 @@ COPY costs costs
 COPY providers providers
 COPY guides guides
 COPY demo demo
+COPY timerules timerules
 COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . \

@@ -19,6 +19,8 @@ SCRIPTS = [
     ["aids_routing.py"],
     ["aids_costs_postgres.py"],
     ["upload_rss.py"],
+    ["timerules_deadlines.py"],
+    ["timerules_purge.py"],
 ]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
@@ -26,6 +27,10 @@ TRANSITIONS = (
     "submit", "resubmit", "start_review", "request_changes", "mark_eligible", "reject",
     "group", "ungroup", "send", "approve", "decline", "withdraw", "reopen",
 )  # fmt: skip
+
+# Sent in the transaction, once the history row is written: what apps above dossiers derive
+# from a request's history (its deadline) changes with it, or rolls back with it.
+transition_logged = Signal()
 
 
 class WorkflowError(GrappeError):
@@ -165,7 +170,7 @@ def _apply(locked: FundingRequest, name: str, *, actor, note: str, **kwargs) -> 
         locked.sent_to = None
     locked.version += 1
     locked.save()
-    return RequestTransition.objects.create(
+    log = RequestTransition.objects.create(
         request=locked,
         actor=actor,
         transition=name,
@@ -173,6 +178,8 @@ def _apply(locked: FundingRequest, name: str, *, actor, note: str, **kwargs) -> 
         to_state=locked.state,
         note=note,
     )
+    transition_logged.send(sender=RequestTransition, log=log)
+    return log
 
 
 def perform_many(

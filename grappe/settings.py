@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "providers",
     "guides",
     "demo",
+    "timerules",
 ]
 
 MIDDLEWARE = [

@@ -51,12 +51,17 @@ def for_audience(*allowed: str) -> Callable:
 
 def visible_request(user, reference: str) -> FundingRequest:
     """The request ``reference`` if ``user`` may see it, else 404."""
-    return get_object_or_404(
+    from timerules import retention
+
+    funding_request = get_object_or_404(
         FundingRequest.objects.visible_to(user).select_related(
             "campaign__federation", "enterprise"
         ),
         reference=reference,
     )
+    if not retention.may_read(user, funding_request):  # archived: managers only, logged
+        raise Http404
+    return funding_request
 
 
 def editable_request(user, reference: str) -> FundingRequest:

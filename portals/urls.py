@@ -7,6 +7,7 @@ from portals.views import (
     aids,
     bundles,
     costs,
+    deadlines,
     editing,
     federation,
     funder,
@@ -21,6 +22,7 @@ app_name = "portals"
 
 urlpatterns = [
     path("", accounts.home, name="home"),
+    path("echeances/", deadlines.deadlines_dashboard, name="deadlines"),
     # --- Accounts ---------------------------------------------------------------------
     path("connexion/", accounts.LoginView.as_view(), name="login"),
     path("deconnexion/", accounts.LogoutView.as_view(), name="logout"),

@@ -25,7 +25,9 @@ LAYERS = [
     {"exports", "webhooks"},
     {"aids", "costs", "providers"},
     {"guides"},
-    {"api", "portals"},
+    {"api"},
+    {"timerules"},
+    {"portals"},
     {"demo"},
 ]
 LAYER_OF = {package: depth for depth, layer in enumerate(LAYERS) for package in layer}

@@ -23,6 +23,19 @@ BEAT_SCHEDULE = {
         "task": "webhooks.tasks.retry_due_deliveries",
         "schedule": 60.0,
     },
+    # Instruction deadlines and retention (timerules): decisions at dawn, notices at 8:30.
+    "act-on-expired-deadlines": {
+        "task": "timerules.tasks.act_on_expired_deadlines",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "deadline-notices": {
+        "task": "timerules.tasks.send_deadline_notices",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "retention": {
+        "task": "timerules.tasks.run_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "purge-idempotency-keys": {
         "task": "api.tasks.purge_idempotency_keys",
         "schedule": crontab(hour=4, minute=0),

@@ -48,10 +48,12 @@ def portal_nav(context):
             ("portals:prefill", _("Préremplir une demande")),
             ("portals:aid_catalogue", _("Aides")),
             ("portals:cost_references", _("Références de coûts")),
+            ("portals:deadlines", _("Échéances")),
         ],
         FUNDER: [
             ("portals:funder_home", _("Dossiers collectifs reçus")),
             ("portals:cost_references", _("Références de coûts")),
+            ("portals:deadlines", _("Échéances")),
         ],
     }
     items[STAFF] = items[FEDERATION]
