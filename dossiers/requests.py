@@ -27,9 +27,26 @@ def create_request(
         # A placeholder under the field's 20 characters until the primary key is known.
         request.reference = f"TMP-{uuid.uuid4().hex[:16]}"
         request.save()
-        request.reference = f"DEM-{request.created_at.year}-{request.pk:06d}"
+        request.reference = _reference(request)
         FundingRequest.objects.filter(pk=request.pk).update(reference=request.reference)
     return request
+
+
+def _reference(request: FundingRequest) -> str:
+    return f"DEM-{request.created_at.year}-{request.pk:06d}"
+
+
+def create_requests(requests: list[FundingRequest]) -> list[FundingRequest]:
+    """``create_request`` for many unsaved drafts at once (a member import): two queries per
+    batch instead of two per request, the same references."""
+    with transaction.atomic():
+        for request in requests:
+            request.reference = f"TMP-{uuid.uuid4().hex[:16]}"
+        created = FundingRequest.objects.bulk_create(requests)
+        for request in created:
+            request.reference = _reference(request)
+        FundingRequest.objects.bulk_update(created, ["reference"])
+    return created
 
 
 def update_request(

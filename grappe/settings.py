@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "webhooks",
     "grouping",
     "exports",
+    "intake",
     "demo",
 ]
 
@@ -156,6 +157,8 @@ STORAGES = {
 }
 MEDIA_URL = None
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# A federation's member sheet: 100 000 rows of .csv weigh about 20 MB.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # --- Celery: Redis when REDIS_URL is set, eager in-process otherwise ---------------------

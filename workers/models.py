@@ -55,6 +55,9 @@ class Job(models.Model):
         NOTIFY_BUNDLE = "notify_bundle", _("Avis d'une étape d'un dossier collectif")
         NOTIFY_MESSAGE = "notify_message", _("Avis d'un message sur une demande")
         PURGE_DRAFTS = "purge_drafts", _("Suppression des brouillons abandonnés")
+        PREVIEW_IMPORT = "preview_import", _("Aperçu d'un import d'adhérents")
+        CONFIRM_IMPORT = "confirm_import", _("Application d'un import d'adhérents")
+        INVITE_IMPORTED = "invite_imported", _("Invitations des adhérents importés")
 
     kind = models.CharField(_("type"), max_length=40, choices=Kind.choices)
     target_type = models.ForeignKey(

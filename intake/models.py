@@ -1,0 +1,169 @@
+"""An import of a federation's member sheet: the file, its preview, what it changed.
+
+``MemberImport`` keeps the uploaded file and, once previewed, the snapshot of every row
+(gzip-compressed JSON) with its SHA-256: confirming applies that snapshot and nothing else.
+``ImportedChange`` is the history: one row per enterprise or request the import created or
+changed, with the values before and after.
+"""
+
+import gzip
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MemberImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The imports of the campaigns ``user`` may see as a federation (or staff)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        if user.is_federation_member:
+            return self.filter(campaign__federation_id=user.organisation_id)
+        return self.none()
+
+
+class MemberImport(models.Model):
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Déposé")
+        PREVIEWED = "previewed", _("Aperçu prêt")
+        APPLIED = "applied", _("Appliqué")
+        FAILED = "failed", _("Illisible")
+
+    campaign = models.ForeignKey(
+        "dossiers.Campaign",
+        verbose_name=_("campagne"),
+        on_delete=models.PROTECT,
+        related_name="member_imports",
+    )
+    stored_file = models.ForeignKey(
+        "dossiers.StoredFile", verbose_name=_("fichier"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        _("état"), max_length=12, choices=State.choices, default=State.UPLOADED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    # Where invitation links point (the portal's address when the file was uploaded).
+    base_url = models.CharField(max_length=300, blank=True)
+    header_row = models.PositiveIntegerField(_("ligne d'en-tête"), null=True, blank=True)
+    columns = models.JSONField(_("colonnes reconnues"), default=list, blank=True)
+    counts = models.JSONField(_("décompte"), default=dict, blank=True)
+    error = models.TextField(_("erreur de lecture"), blank=True)
+    snapshot = models.BinaryField(_("aperçu (JSON gzip)"), null=True, blank=True, editable=False)
+    snapshot_sha256 = models.CharField(_("empreinte de l'aperçu"), max_length=64, blank=True)
+    # The hash the person confirmed: the confirm job applies the snapshot only if it matches.
+    confirmed_sha256 = models.CharField(max_length=64, blank=True)
+    previewed_at = models.DateTimeField(_("aperçu le"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("appliqué le"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    result = models.JSONField(_("résultat"), default=dict, blank=True)
+
+    objects = MemberImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import d'adhérents")
+        verbose_name_plural = _("imports d'adhérents")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import n° {self.pk} ({self.stored_file.original_name})"
+
+    @staticmethod
+    def pack(rows: list[dict]) -> tuple[bytes, str]:
+        raw = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+        return gzip.compress(raw, compresslevel=5, mtime=0), hashlib.sha256(raw).hexdigest()
+
+    def rows(self) -> list[dict]:
+        """The previewed rows; their hash is checked against the one recorded."""
+        if not self.snapshot:
+            return []
+        raw = gzip.decompress(bytes(self.snapshot))
+        if hashlib.sha256(raw).hexdigest() != self.snapshot_sha256:
+            raise ValueError(f"Import {self.pk}: the stored preview does not match its hash")
+        return json.loads(raw)
+
+
+class ColumnMapping(models.Model):
+    """A federation's own header spellings: normalised header → field ("" = ignore)."""
+
+    federation = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("fédération"),
+        on_delete=models.CASCADE,
+        related_name="column_mapping",
+    )
+    headers = models.JSONField(_("en-têtes"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("correspondance de colonnes")
+        verbose_name_plural = _("correspondances de colonnes")
+
+    def __str__(self) -> str:
+        return str(self.federation)
+
+
+class ImportedChange(models.Model):
+    """One enterprise or request created or changed by an import: the import is the source."""
+
+    class Action(models.TextChoices):
+        ENTERPRISE_CREATED = "enterprise_created", _("Entreprise créée")
+        ENTERPRISE_UPDATED = "enterprise_updated", _("Entreprise mise à jour")
+        REQUEST_CREATED = "request_created", _("Demande préremplie")
+        REQUEST_UPDATED = "request_updated", _("Demande mise à jour")
+        REPRESENTATIVE_LINKED = "representative_linked", _("Représentant rattaché")
+
+    member_import = models.ForeignKey(
+        MemberImport, verbose_name=_("import"), on_delete=models.PROTECT, related_name="changes"
+    )
+    sheet_row = models.PositiveIntegerField(_("ligne de la feuille"))
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    enterprise = models.ForeignKey(
+        "dossiers.Enterprise", on_delete=models.CASCADE, related_name="imported_changes"
+    )
+    request = models.ForeignKey(
+        "dossiers.FundingRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="imported_changes",
+    )
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # {field: [before, after]}; "before" is null for what the import created.
+    values = models.JSONField(_("valeurs"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fait importé")
+        verbose_name_plural = _("faits importés")
+        ordering = ["member_import", "sheet_row", "pk"]
