@@ -50,6 +50,19 @@ def check_sheet(name: str, data: bytes) -> str:
 def start_import(
     *, campaign: Campaign, name: str, data: bytes, actor, base_url: str = ""
 ) -> tuple[MemberImport, Job]:
+    """Keep the file and queue its preview as a job (portal and API)."""
+    with transaction.atomic():
+        member_import = receive_sheet(
+            campaign=campaign, name=name, data=data, actor=actor, base_url=base_url
+        )
+        job = enqueue_job(Job.Kind.PREVIEW_IMPORT, member_import, created_by=actor)
+    return member_import, job
+
+
+def receive_sheet(
+    *, campaign: Campaign, name: str, data: bytes, actor, base_url: str = ""
+) -> MemberImport:
+    """Check the file and keep it with a new import row; nothing is read yet."""
     kind = check_sheet(name, data)
     safe_name = PurePath(name).name[:200] or "adherents"
     with transaction.atomic():
@@ -66,11 +79,9 @@ def start_import(
             save=False,
         )
         stored.save()
-        member_import = MemberImport.objects.create(
+        return MemberImport.objects.create(
             campaign=campaign, stored_file=stored, created_by=actor, base_url=base_url
         )
-        job = enqueue_job(Job.Kind.PREVIEW_IMPORT, member_import, created_by=actor)
-    return member_import, job
 
 
 def request_confirmation(member_import: MemberImport, *, actor, expected_sha256: str) -> Job:

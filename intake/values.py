@@ -67,7 +67,10 @@ def siret(value) -> str:
                 number = Decimal(raw.replace(",", "."))
             except InvalidOperation as exc:
                 raise BadValue(f"« {raw} » n'est pas un SIRET") from exc
-            if number != number.to_integral_value():
+            mantissa, exponent = re.split(r"[eE]", raw)
+            written = len(re.sub(r"\D", "", mantissa))
+            if number != number.to_integral_value() or written < int(exponent) + 1:
+                # « 7,33E+13 » shows 3 of 14 digits: the rest is gone, never guessed as zeros.
                 raise BadValue(f"« {raw} » : le SIRET a perdu des chiffres (notation scientifique)")
             digits = str(int(number))
         else:
@@ -176,7 +179,7 @@ def a_date(value, epoch: date = EXCEL_1900) -> date:
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise BadValue(f"« {raw} » n'est pas une date qui existe") from exc
+        raise BadValue(f"« {raw} » : cette date n'existe pas") from exc
 
 
 def email(value) -> str:
