@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from portals.views import accounts, bundles, editing, federation, funder, grouping, shared, sme
+from portals.views import (
+    accounts,
+    bundles,
+    editing,
+    federation,
+    funder,
+    grouping,
+    imports,
+    shared,
+    sme,
+)
 
 app_name = "portals"
 
@@ -67,6 +77,25 @@ urlpatterns = [
         "federation/campagnes/<str:campaign>/",
         federation.campaign_dashboard,
         name="campaign_dashboard",
+    ),
+    # --- Federation: member imports --------------------------------------------------------
+    path(
+        "federation/campagnes/<str:campaign>/import/", imports.import_upload, name="import_upload"
+    ),
+    path(
+        "federation/campagnes/<str:campaign>/import/<int:import_id>/",
+        imports.import_detail,
+        name="import_detail",
+    ),
+    path(
+        "federation/campagnes/<str:campaign>/import/<int:import_id>/confirmer/",
+        imports.import_confirm,
+        name="import_confirm",
+    ),
+    path(
+        "federation/campagnes/<str:campaign>/import/<int:import_id>/erreurs.xlsx",
+        imports.import_errors,
+        name="import_errors",
     ),
     # --- Federation: grouping and collective files ----------------------------------------
     path(
