@@ -86,13 +86,22 @@ def confirm_import(
             raise ImportOutdated(
                 "Cet aperçu n'est plus celui de l'import : affichez-le à nouveau puis confirmez."
             )
-        todo = [row for row in imp.rows() if row["status"] in (NEW, UPDATE)]
+        total = imp.counts.get(NEW, 0) + imp.counts.get(UPDATE, 0)
         counts = {"enterprises_created": 0, "enterprises_updated": 0, "requests_created": 0,
                   "requests_updated": 0, "representatives_linked": 0}  # fmt: skip
         with parameters_read_once(), translation.override("fr"):
-            for start in range(0, len(todo), BATCH):
-                _apply(imp, todo[start : start + BATCH], actor, counts)
-                progress(min(start + BATCH, len(todo)), len(todo))
+            done, batch = 0, []
+            for row in imp.iter_rows():
+                if row["status"] not in (NEW, UPDATE):
+                    continue
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    _apply(imp, batch, actor, counts)
+                    done += len(batch)
+                    batch = []
+                    progress(done, total)
+            _apply(imp, batch, actor, counts)
+            progress(total, total)
         imp.state = MemberImport.State.APPLIED
         imp.applied_at, imp.applied_by = timezone.now(), actor
         imp.result = counts
@@ -105,6 +114,8 @@ def confirm_import(
 
 
 def _apply(imp: MemberImport, rows: list[dict], actor, counts: dict) -> None:
+    if not rows:
+        return
     campaign, today, now = imp.campaign, timezone.localdate(), timezone.now()
     changes: list[ImportedChange] = []
 

@@ -1,14 +1,16 @@
 """An import of a federation's member sheet: the file, its preview, what it changed.
 
 ``MemberImport`` keeps the uploaded file and, once previewed, the snapshot of every row
-(gzip-compressed JSON) with its SHA-256: confirming applies that snapshot and nothing else.
+(gzip-compressed JSON lines) with its SHA-256: confirming applies that snapshot and nothing else.
 ``ImportedChange`` is the history: one row per enterprise or request the import created or
 changed, with the values before and after.
 """
 
 import gzip
 import hashlib
+import io
 import json
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import models
@@ -88,19 +90,42 @@ class MemberImport(models.Model):
     def __str__(self) -> str:
         return f"Import n° {self.pk} ({self.stored_file.original_name})"
 
-    @staticmethod
-    def pack(rows: list[dict]) -> tuple[bytes, str]:
-        raw = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-        return gzip.compress(raw, compresslevel=5, mtime=0), hashlib.sha256(raw).hexdigest()
+    def iter_rows(self) -> Iterator[dict]:
+        """The previewed rows, one at a time, once the snapshot's hash is checked."""
+        if not self.snapshot:
+            return
+        digest = hashlib.sha256()
+        with gzip.GzipFile(fileobj=io.BytesIO(bytes(self.snapshot))) as lines:
+            for line in lines:
+                digest.update(line)
+        if digest.hexdigest() != self.snapshot_sha256:
+            raise ValueError(f"Import {self.pk}: the stored preview does not match its hash")
+        with gzip.GzipFile(fileobj=io.BytesIO(bytes(self.snapshot))) as lines:
+            for line in lines:
+                yield json.loads(line)
 
     def rows(self) -> list[dict]:
-        """The previewed rows; their hash is checked against the one recorded."""
-        if not self.snapshot:
-            return []
-        raw = gzip.decompress(bytes(self.snapshot))
-        if hashlib.sha256(raw).hexdigest() != self.snapshot_sha256:
-            raise ValueError(f"Import {self.pk}: the stored preview does not match its hash")
-        return json.loads(raw)
+        return list(self.iter_rows())
+
+
+class SnapshotWriter:
+    """A preview's rows as gzip-compressed JSON lines, hashed as they are written: a
+    100 000-row preview is never held in memory as objects."""
+
+    def __init__(self):
+        self._buffer = io.BytesIO()
+        self._gzip = gzip.GzipFile(fileobj=self._buffer, mode="wb", compresslevel=5, mtime=0)
+        self._digest = hashlib.sha256()
+
+    def write(self, row: dict) -> None:
+        line = json.dumps(row, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        data = line.encode() + b"\n"
+        self._digest.update(data)
+        self._gzip.write(data)
+
+    def close(self) -> tuple[bytes, str]:
+        self._gzip.close()
+        return self._buffer.getvalue(), self._digest.hexdigest()
 
 
 class ColumnMapping(models.Model):

@@ -20,7 +20,7 @@ from accounts.models import User
 from dossiers.enterprises import ASSESSED
 from dossiers.models import Enterprise, FundingRequest, RequestState
 from intake import columns, values
-from intake.models import ColumnMapping, MemberImport
+from intake.models import ColumnMapping, MemberImport, SnapshotWriter
 from intake.reading import UnreadableFile, read_table
 
 BATCH = 2000
@@ -288,16 +288,24 @@ def preview_import(member_import: MemberImport, *, progress=_quiet) -> MemberImp
                 + ", ".join(str(columns.FIELDS[f]) for f in missing)
             )
         headers = [values.text(h) if h is not None else "" for h in header_cells]
-        entries, batch, seen = [], [], {}
+        snapshot = SnapshotWriter()
+        counts = {s: 0 for s in (NEW, UPDATE, UNCHANGED, ERROR)}
+        column_of = {f: i for i, f in mapping.items()}
+
+        def flush(batch):
+            for entry in _compare(batch, campaign, federation_id):
+                _fill_columns(entry, column_of, headers)
+                counts[entry["status"]] += 1
+                snapshot.write(entry)
+
+        batch, seen, done = [], {}, 0
         for number, cells in rows:
-            if _is_blank(cells):
-                continue
-            if _is_totals(cells, mapping):
+            if _is_blank(cells) or _is_totals(cells, mapping):
                 continue
             row = _parse_row(number, cells, mapping, headers, table.epoch)
             siret = row.fields.get("siret")
             if siret and siret in seen:
-                column = next(i for i, f in mapping.items() if f == "siret")
+                column = column_of["siret"]
                 row.fail(
                     "siret", column, headers[column], f"SIRET déjà présent ligne {seen[siret]}"
                 )
@@ -305,20 +313,18 @@ def preview_import(member_import: MemberImport, *, progress=_quiet) -> MemberImp
                 seen[siret] = number
             batch.append(row)
             if len(batch) >= BATCH:
-                entries.extend(_compare(batch, campaign, federation_id))
+                flush(batch)
+                done += len(batch)
                 batch = []
-                progress(len(entries))
-        entries.extend(_compare(batch, campaign, federation_id))
+                progress(done)
+        flush(batch)
+        done += len(batch)
     except UnreadableFile as exc:
         member_import.state = MemberImport.State.FAILED
         member_import.error = str(exc)
         member_import.save(update_fields=["state", "error"])
         return member_import
-    _fill_columns(entries, mapping, headers)
-    packed, digest = MemberImport.pack(entries)
-    counts = {s: 0 for s in (NEW, UPDATE, UNCHANGED, ERROR)}
-    for entry in entries:
-        counts[entry["status"]] += 1
+    packed, digest = snapshot.close()
     with transaction.atomic():
         member_import.state = MemberImport.State.PREVIEWED
         member_import.header_row = header_row
@@ -331,15 +337,13 @@ def preview_import(member_import: MemberImport, *, progress=_quiet) -> MemberImp
         member_import.previewed_at = timezone.now()
         member_import.error = ""
         member_import.save()
-    progress(len(entries), len(entries))
+    progress(done, done)
     return member_import
 
 
-def _fill_columns(entries, mapping, headers) -> None:
+def _fill_columns(entry, column_of, headers) -> None:
     """Errors found against the database name their field: give them its column too."""
-    column_of = {f: i for i, f in mapping.items()}
-    for entry in entries:
-        for error in entry["errors"]:
-            if not error["column"] and error["field"] in column_of:
-                index = column_of[error["field"]]
-                error["column"], error["header"] = get_column_letter(index + 1), headers[index]
+    for error in entry["errors"]:
+        if not error["column"] and error["field"] in column_of:
+            index = column_of[error["field"]]
+            error["column"], error["header"] = get_column_letter(index + 1), headers[index]

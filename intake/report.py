@@ -41,7 +41,7 @@ def _cell(sheet, value, *, fill=None, comment=None, bold=False):
 
 
 def error_report(member_import: MemberImport) -> bytes:
-    faulty = {row["row"]: row["errors"] for row in member_import.rows() if row["errors"]}
+    faulty = {row["row"]: row["errors"] for row in member_import.iter_rows() if row["errors"]}
     book = Workbook(write_only=True)
     lines = book.create_sheet("Lignes en erreur")
     listing = book.create_sheet("Erreurs")

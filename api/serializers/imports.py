@@ -44,7 +44,9 @@ class ImportSerializer(serializers.ModelSerializer):
         if member_import.state not in (MemberImport.State.PREVIEWED, MemberImport.State.APPLIED):
             return []
         return [
-            {"row": row["row"], **error} for row in member_import.rows() for error in row["errors"]
+            {"row": row["row"], **error}
+            for row in member_import.iter_rows()
+            for error in row["errors"]
         ]
 
 

@@ -88,8 +88,14 @@ def import_detail(request, campaign: str, import_id: int):
     job = followed_job(
         request.user, Job.Kind.CONFIRM_IMPORT, member_import, request.GET.get("job")
     ) or followed_job(request.user, Job.Kind.PREVIEW_IMPORT, member_import, request.GET.get("job"))
-    rows = member_import.rows() if member_import.snapshot_sha256 else []
-    faulty = [row for row in rows if row["errors"]]
+    rows, faulty, counted = [], [], 0
+    for row in member_import.iter_rows():
+        counted += 1
+        if len(rows) < ROWS_SHOWN:
+            rows.append(row)
+        if row["errors"] and len(faulty) < ROWS_SHOWN:
+            faulty.append(row)
+    errors = member_import.counts.get("error", 0)
     return render(
         request,
         "portals/federation/import_detail.html",
@@ -97,10 +103,10 @@ def import_detail(request, campaign: str, import_id: int):
             "campaign": member_import.campaign,
             "imp": member_import,
             "job": job,
-            "rows": rows[:ROWS_SHOWN],
-            "faulty": faulty[:ROWS_SHOWN],
-            "more_rows": max(0, len(rows) - ROWS_SHOWN),
-            "more_faulty": max(0, len(faulty) - ROWS_SHOWN),
+            "rows": rows,
+            "faulty": faulty,
+            "more_rows": max(0, counted - len(rows)),
+            "more_faulty": max(0, errors - len(faulty)),
         },
     )
 

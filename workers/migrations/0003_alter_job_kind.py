@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workers', '0002_notice_kinds'),
+        ("workers", "0002_notice_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='job',
-            name='kind',
-            field=models.CharField(choices=[('build_documents', 'Construction des documents du dossier collectif'), ('run_grouping', "Regroupement des demandes d'une campagne"), ('notify_transition', "Avis d'un changement d'état"), ('notify_bundle', "Avis d'une étape d'un dossier collectif"), ('notify_message', "Avis d'un message sur une demande"), ('purge_drafts', 'Suppression des brouillons abandonnés'), ('preview_import', "Aperçu d'un import d'adhérents"), ('confirm_import', "Application d'un import d'adhérents"), ('invite_imported', 'Invitations des adhérents importés')], max_length=40, verbose_name='type'),
+            model_name="job",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("build_documents", "Construction des documents du dossier collectif"),
+                    ("run_grouping", "Regroupement des demandes d'une campagne"),
+                    ("notify_transition", "Avis d'un changement d'état"),
+                    ("notify_bundle", "Avis d'une étape d'un dossier collectif"),
+                    ("notify_message", "Avis d'un message sur une demande"),
+                    ("purge_drafts", "Suppression des brouillons abandonnés"),
+                    ("preview_import", "Aperçu d'un import d'adhérents"),
+                    ("confirm_import", "Application d'un import d'adhérents"),
+                    ("invite_imported", "Invitations des adhérents importés"),
+                ],
+                max_length=40,
+                verbose_name="type",
+            ),
         ),
     ]

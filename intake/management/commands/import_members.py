@@ -50,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
         if member_import.state == MemberImport.State.FAILED:
             raise CommandError(member_import.error)
-        rows = member_import.rows()
+        rows = member_import.iter_rows()
         result = {
             "import": member_import.pk,
             "sha256": member_import.snapshot_sha256,
