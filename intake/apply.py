@@ -117,16 +117,18 @@ def _apply(imp: MemberImport, rows: list[dict], actor, counts: dict) -> None:
     if not rows:
         return
     campaign, today, now = imp.campaign, timezone.localdate(), timezone.now()
-    changes: list[ImportedChange] = []
+    changes: dict[int, ImportedChange] = {}  # one history row per sheet row
 
     def record(row, action, enterprise, request=None, values=None, representative=None):
-        changes.append(
-            ImportedChange(
+        change = changes.get(row["row"])
+        if change is None:
+            change = changes[row["row"]] = ImportedChange(
                 member_import=imp, sheet_row=row["row"], action=action, enterprise=enterprise,
-                request=request, values=values or {}, representative=representative,
                 actor=actor, at=now,
-            )
-        )  # fmt: skip
+            )  # fmt: skip
+        change.request = request or change.request
+        change.representative = representative or change.representative
+        change.values.update(values or {})
 
     # Enterprises: create the new ones, update the changed ones (if unchanged since preview).
     new_rows = [row for row in rows if row["status"] == NEW]
@@ -148,7 +150,7 @@ def _apply(imp: MemberImport, rows: list[dict], actor, counts: dict) -> None:
     for row, company in zip(new_rows, created, strict=True):
         record(
             row,
-            A.ENTERPRISE_CREATED,
+            A.CREATED,
             company,
             values={k: [None, v] for k, v in row["enterprise"].items()},
         )
@@ -172,7 +174,7 @@ def _apply(imp: MemberImport, rows: list[dict], actor, counts: dict) -> None:
             company.derive_fields(on=today)
             company.version += 1
             changed.append(company)
-            record(row, A.ENTERPRISE_UPDATED, company, values=row["changes"])
+            record(row, A.UPDATED, company, values=row["changes"])
     if changed:
         derived = [
             "naf_section",
@@ -204,7 +206,7 @@ def _apply(imp: MemberImport, rows: list[dict], actor, counts: dict) -> None:
     request_of = {}
     for row, draft in zip(to_create, drafts, strict=True):
         request_of[row["row"]] = draft
-        record(row, A.REQUEST_CREATED, draft.enterprise, draft,
+        record(row, A.UPDATED, draft.enterprise, draft,
                values={"project_title": [None, draft.project_title]})  # fmt: skip
     counts["requests_created"] += len(drafts)
     to_update = [row for row in rows if row.get("request_id") and row["request_changes"]]
@@ -231,15 +233,13 @@ def _apply(imp: MemberImport, rows: list[dict], actor, counts: dict) -> None:
             request_fields.add(field)
         draft.version += 1
         updated.append(draft)
-        record(
-            row, A.REQUEST_UPDATED, enterprise_of[row["row"]], draft, values=row["request_changes"]
-        )
+        record(row, A.UPDATED, enterprise_of[row["row"]], draft, values=row["request_changes"])
     if updated:
         FundingRequest.objects.bulk_update(updated, [*request_fields, "version", "updated_at"])
     counts["requests_updated"] += len(updated)
 
     _link_representatives(rows, enterprise_of, request_of, record, counts)
-    ImportedChange.objects.bulk_create(changes)
+    ImportedChange.objects.bulk_create(changes.values())
 
 
 def _link_representatives(rows, enterprise_of, request_of, record, counts) -> None:
@@ -279,6 +279,7 @@ def _link_representatives(rows, enterprise_of, request_of, record, counts) -> No
     new = [(e, u, row) for (e, u), row in pairs.items() if (e, u) not in existing]
     Link.objects.bulk_create([Link(enterprise_id=e, user_id=u) for e, u, _row in new])
     for _e, _u, row in new:
-        record(row, A.REPRESENTATIVE_LINKED, enterprise_of[row["row"]], request_of.get(row["row"]),
+        record(row, A.UPDATED, enterprise_of[row["row"]], request_of.get(row["row"]),
+               values={"representative": [None, row["email"]]},
                representative=users[row["email"]])  # fmt: skip
     counts["representatives_linked"] += len(new)

@@ -17,9 +17,7 @@ from workers.delivery import tell
 
 def invite_imported(member_import: MemberImport, *, job=None, progress=None) -> int:
     links = (
-        ImportedChange.objects.filter(
-            member_import=member_import, action=ImportedChange.Action.REPRESENTATIVE_LINKED
-        )
+        ImportedChange.objects.filter(member_import=member_import, representative__isnull=False)
         .select_related("representative", "enterprise", "member_import__campaign__federation")
         .order_by("pk")
     )

@@ -149,14 +149,12 @@ class ColumnMapping(models.Model):
 
 
 class ImportedChange(models.Model):
-    """One enterprise or request created or changed by an import: the import is the source."""
+    """What an import did for one sheet row: the enterprise created or changed, its draft
+    request created or changed, its representative linked. The import is the source."""
 
     class Action(models.TextChoices):
-        ENTERPRISE_CREATED = "enterprise_created", _("Entreprise créée")
-        ENTERPRISE_UPDATED = "enterprise_updated", _("Entreprise mise à jour")
-        REQUEST_CREATED = "request_created", _("Demande préremplie")
-        REQUEST_UPDATED = "request_updated", _("Demande mise à jour")
-        REPRESENTATIVE_LINKED = "representative_linked", _("Représentant rattaché")
+        CREATED = "created", _("Adhérent créé (entreprise et demande préremplie)")
+        UPDATED = "updated", _("Adhérent mis à jour")
 
     member_import = models.ForeignKey(
         MemberImport, verbose_name=_("import"), on_delete=models.PROTECT, related_name="changes"
@@ -176,7 +174,8 @@ class ImportedChange(models.Model):
     representative = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    # {field: [before, after]}; "before" is null for what the import created.
+    # {field: [before, after]} for the enterprise's and the request's fields ("before" is
+    # null for what the import created), and "representative": [null, e-mail] when linked.
     values = models.JSONField(_("valeurs"), default=dict, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -47,7 +47,7 @@ def test_a_member_already_in_the_campaign_is_updated_and_the_history_keeps_both_
 
     known.refresh_from_db()
     assert str(known.turnover) == "512000.00" and known.version == 2
-    change = ImportedChange.objects.get(action="enterprise_updated")
+    change = ImportedChange.objects.get(action="updated")
     assert change.values == {"turnover": ["450000.00", "512000.00"]}
     assert change.actor == officer and change.member_import == member_import
     assert FundingRequest.objects.filter(enterprise=known).count() == 1  # its draft is kept

@@ -100,7 +100,16 @@ def test_confirming_imports_the_good_rows_with_their_values_read_the_french_way(
     assert drafts.count() == 3 and {d.state for d in drafts} == {"draft"}
     assert [u.email for u in martin.representatives.all()] == ["martin@example.org"]
     assert not dupont.representatives.exists()  # no e-mail on that line
-    assert ImportedChange.objects.filter(member_import=member_import).count() == 7
+    history = ImportedChange.objects.filter(member_import=member_import)
+    assert [(c.sheet_row, c.action) for c in history] == [
+        (5, "created"),
+        (6, "created"),
+        (8, "created"),
+    ]
+    first = history[0]
+    assert first.values["naf_code"] == [None, "10.71C"]
+    assert first.values["representative"] == [None, "martin@example.org"]
+    assert first.request.enterprise == martin and first.actor == officer
 
 
 def test_confirming_twice_or_importing_the_same_file_again_changes_nothing_more(
