@@ -93,6 +93,11 @@ urlpatterns = [
         name="import_confirm",
     ),
     path(
+        "federation/campagnes/<str:campaign>/import/<int:import_id>/colonnes/",
+        imports.import_columns,
+        name="import_columns",
+    ),
+    path(
         "federation/campagnes/<str:campaign>/import/<int:import_id>/erreurs.xlsx",
         imports.import_errors,
         name="import_errors",

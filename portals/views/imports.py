@@ -9,6 +9,7 @@ exactly what was shown.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +19,13 @@ from django.views.decorators.http import require_POST
 
 from dossiers.models import Campaign
 from dossiers.workflow import Conflict
+from intake.columns import FIELDS
 from intake.models import MemberImport
 from intake.report import error_report
-from intake.services import request_confirmation, start_import
+from intake.services import receive_sheet, request_confirmation, save_mapping, start_import
 from portals.access import FEDERATION, STAFF, for_audience
 from portals.collective import followed_job
+from workers.jobs import enqueue_job
 from workers.models import Job
 
 REVIEWERS = (FEDERATION, STAFF)
@@ -107,6 +110,7 @@ def import_detail(request, campaign: str, import_id: int):
             "faulty": faulty,
             "more_rows": max(0, counted - len(rows)),
             "more_faulty": max(0, errors - len(faulty)),
+            "fields": FIELDS,
         },
     )
 
@@ -125,6 +129,42 @@ def import_confirm(request, campaign: str, import_id: int):
         return redirect(url)
     messages.success(request, _("Import confirmé : il est appliqué en arrière-plan."))
     return redirect(f"{url}?job={job.pk}")
+
+
+@require_POST
+@for_audience(*REVIEWERS)
+def import_columns(request, campaign: str, import_id: int):
+    """Save the federation's reading of this sheet's headers, then preview the file again."""
+    member_import = _import(request.user, campaign, import_id)
+    url = reverse("portals:import_detail", args=[campaign, member_import.pk])
+    if member_import.state != MemberImport.State.PREVIEWED:
+        messages.error(request, _("Seul un aperçu non encore appliqué peut être relu."))
+        return redirect(url)
+    headers = {
+        column["header"]: request.POST.get(f"column-{column['column']}", column["field"])
+        for column in member_import.columns
+    }
+    with member_import.stored_file.file.open("rb") as sheet:
+        data = sheet.read()
+    try:
+        with transaction.atomic():
+            save_mapping(member_import.campaign.federation, headers)
+            fresh = receive_sheet(
+                campaign=member_import.campaign,
+                name=member_import.stored_file.original_name,
+                data=data,
+                actor=request.user,
+                base_url=member_import.base_url,
+            )
+            job = enqueue_job(Job.Kind.PREVIEW_IMPORT, fresh, created_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(url)
+    messages.success(
+        request, _("Colonnes enregistrées pour vos prochains fichiers ; nouvel aperçu.")
+    )
+    fresh_url = reverse("portals:import_detail", args=[campaign, fresh.pk])
+    return redirect(f"{fresh_url}?job={job.pk}")
 
 
 @for_audience(*REVIEWERS)

@@ -98,6 +98,8 @@ MATRIX: dict[str, Access] = {
     "portals:import_confirm":   post({"sha256": "stale"}, LOGIN, NF, NF, MOVED, MOVED, NF, NF, NF,
                                      MOVED),
     "portals:import_errors": REVIEWERS,
+    # Columns read again: a new preview is queued and its page shown (302).
+    "portals:import_columns":   post({}, LOGIN, NF, NF, MOVED, MOVED, NF, NF, NF, MOVED),
     # --- Grouping and collective files (the campaign's federation, staff) ---------------
     "portals:grouping": REVIEWERS,
     # The campaign has no rules yet: the preview says so (200), the run sends back (302).

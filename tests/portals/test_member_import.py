@@ -34,9 +34,26 @@ def test_an_officer_uploads_reads_the_preview_and_confirms_it(client):
     assert "un SIRET a 14 chiffres, pas 3" in page
     assert member_import.snapshot_sha256 in page  # the confirm button carries the hash
 
+    # The officer reads the « Raison sociale » column as ignored: saved, and the sheet re-read.
+    remapped = client.post(
+        f"/federation/campagnes/{campaign.reference}/import/{member_import.pk}/colonnes/",
+        {"column-B": ""},
+    )
+    assert remapped.status_code == 302
+    relisted = MemberImport.objects.exclude(pk=member_import.pk).get()
+    assert relisted.state == MemberImport.State.FAILED  # no name column left: said plainly
+    assert "Raison sociale" in relisted.error
+    client.post(
+        f"/federation/campagnes/{campaign.reference}/import/{relisted.pk}/colonnes/",
+        {"column-B": "name"},
+    )  # a failed import cannot be remapped from its page: the saved choice stays
+    from intake.models import ColumnMapping
+
+    assert ColumnMapping.objects.get().headers["raison sociale"] == ""
+
     confirmed = client.post(
         f"/federation/campagnes/{campaign.reference}/import/{member_import.pk}/confirmer/",
-        {"sha256": MemberImport.objects.get().snapshot_sha256},
+        {"sha256": MemberImport.objects.get(pk=member_import.pk).snapshot_sha256},
     )
     assert confirmed.status_code == 302
     assert Enterprise.objects.get().name == "Menuiserie Roux"
