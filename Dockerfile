@@ -10,6 +10,7 @@ COPY accounts accounts
 COPY dossiers dossiers
 COPY grouping grouping
 COPY exports exports
+COPY intake intake
 COPY workers workers
 COPY portals portals
 COPY api api

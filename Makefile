@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install install-dev browser-deps test test-postgres lint typecheck format bench worker beat clean
+.PHONY: run install install-dev browser-deps office-deps test test-postgres lint typecheck format bench worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,14 @@ browser-deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install-dev browser-deps
+# LibreOffice (Calc, no GUI) for the import tests, which make their .xlsx and .ods with it.
+office-deps:
+	@command -v soffice >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		$$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; }
+
+test: install-dev browser-deps office-deps
 	$(BIN)/python -m pytest
 
 lint: install-dev

@@ -8,7 +8,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from api.views import bundles, costs, jobs, meta, requests, webhooks
+from api.views import bundles, costs, imports, jobs, meta, requests, webhooks
 
 app_name = "api"
 
@@ -20,6 +20,14 @@ v1 = [
         bundles.GroupingRun.as_view(),
         name="grouping-runs",
     ),
+    path(
+        "campaigns/<str:reference>/imports/",
+        imports.ImportUpload.as_view(),
+        name="imports",
+    ),
+    path("imports/<int:pk>/", imports.ImportDetail.as_view(), name="import-detail"),
+    path("imports/<int:pk>/confirm/", imports.ImportConfirm.as_view(), name="import-confirm"),
+    path("imports/<int:pk>/errors.xlsx", imports.ImportErrorReport.as_view(), name="import-errors"),
     path("requests/", requests.FundingRequestList.as_view(), name="requests"),
     path(
         "requests/<str:reference>/",

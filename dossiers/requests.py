@@ -1,9 +1,11 @@
 """Creating and editing a funding request's own data (not its state)."""
 
 import uuid
+from datetime import UTC
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, CharField, F, Value, When
+from django.db.models.functions import Cast, Concat, ExtractYear, LPad
 
 from dossiers.models import Campaign, Enterprise, FundingRequest
 from dossiers.workflow import Refused, lock_for_edit
@@ -28,7 +30,7 @@ def create_request(
         # A placeholder under the field's 20 characters until the primary key is known.
         request.reference = f"TMP-{uuid.uuid4().hex[:16]}"
         request.save()
-        request.reference = f"DEM-{request.created_at.year}-{request.pk:06d}"
+        request.reference = _reference(request)
         FundingRequest.objects.filter(pk=request.pk).update(reference=request.reference)
     return request
 
@@ -46,6 +48,34 @@ def refuse_second_request(campaign: Campaign, enterprise: Enterprise) -> None:
     problem = second_request_problem(campaign, enterprise)
     if problem:
         raise Refused("Demande refusée :", [problem])
+
+
+def _reference(request: FundingRequest) -> str:
+    return f"DEM-{request.created_at.year}-{request.pk:06d}"
+
+
+def create_requests(requests: list[FundingRequest]) -> list[FundingRequest]:
+    """``create_request`` for many unsaved drafts at once (a member import): two queries per
+    batch instead of two per request, the same references."""
+    if not requests:
+        return []
+    with transaction.atomic():
+        for request in requests:
+            request.reference = f"TMP-{uuid.uuid4().hex[:16]}"
+        created = FundingRequest.objects.bulk_create(requests)
+        # One UPDATE writes every reference as _reference does (year in UTC, 6-digit id).
+        number = Cast("pk", CharField())
+        FundingRequest.objects.filter(pk__in=[r.pk for r in created]).update(
+            reference=Concat(
+                Value("DEM-"),
+                Cast(ExtractYear("created_at", tzinfo=UTC), CharField()),
+                Value("-"),
+                Case(When(pk__gte=1_000_000, then=number), default=LPad(number, 6, Value("0"))),
+            )
+        )
+        for request in created:
+            request.reference = _reference(request)
+    return created
 
 
 def update_request(

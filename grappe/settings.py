@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "costs",
     "providers",
     "guides",
+    "intake",
     "demo",
     "timerules",
 ]
@@ -185,6 +186,9 @@ UPLOAD_ARCHIVE_RATIO_FLOOR_BYTES = 1024 * 1024
 REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: form fields, never files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# A federation's member sheet: 100 000 rows of .csv weigh about 20 MB.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # --- Celery: Redis when REDIS_URL is set, eager in-process otherwise ---------------------
 REDIS_URL = env_str("REDIS_URL")

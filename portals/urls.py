@@ -13,6 +13,7 @@ from portals.views import (
     funder,
     grouping,
     guides,
+    imports,
     providers,
     shared,
     sme,
@@ -82,6 +83,30 @@ urlpatterns = [
         "federation/campagnes/<str:campaign>/",
         federation.campaign_dashboard,
         name="campaign_dashboard",
+    ),
+    # --- Federation: member imports --------------------------------------------------------
+    path(
+        "federation/campagnes/<str:campaign>/import/", imports.import_upload, name="import_upload"
+    ),
+    path(
+        "federation/campagnes/<str:campaign>/import/<int:import_id>/",
+        imports.import_detail,
+        name="import_detail",
+    ),
+    path(
+        "federation/campagnes/<str:campaign>/import/<int:import_id>/confirmer/",
+        imports.import_confirm,
+        name="import_confirm",
+    ),
+    path(
+        "federation/campagnes/<str:campaign>/import/<int:import_id>/colonnes/",
+        imports.import_columns,
+        name="import_columns",
+    ),
+    path(
+        "federation/campagnes/<str:campaign>/import/<int:import_id>/erreurs.xlsx",
+        imports.import_errors,
+        name="import_errors",
     ),
     # --- Federation: grouping and collective files ----------------------------------------
     path(

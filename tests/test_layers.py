@@ -23,7 +23,7 @@ LAYERS = [
     {"dossiers"},
     {"grouping"},
     {"exports", "webhooks"},
-    {"aids", "costs", "providers"},
+    {"aids", "costs", "providers", "intake"},
     {"guides"},
     {"api"},
     {"timerules"},

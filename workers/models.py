@@ -61,6 +61,9 @@ class Job(models.Model):
         ROUTE_AIDS = "route_aids", _("Orientation des demandes d'une campagne vers les aides")
         EMIT_WEBHOOKS = "emit_webhooks", _("Envoi des événements d'un changement d'état")
         SEND_INVITATION = "send_invitation", _("Invitation d'un représentant d'entreprise")
+        PREVIEW_IMPORT = "preview_import", _("Aperçu d'un import d'adhérents")
+        CONFIRM_IMPORT = "confirm_import", _("Application d'un import d'adhérents")
+        INVITE_IMPORTED = "invite_imported", _("Invitations des adhérents importés")
 
     kind = models.CharField(_("type"), max_length=40, choices=Kind.choices)
     target_type = models.ForeignKey(

@@ -6,6 +6,9 @@ change every year. A row may be specific to one funder (e.g. a bank's own lender
 minimum); the general row applies otherwise.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 
@@ -15,6 +18,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from grappe.errors import GrappeError
+
+# The parameters a long batch (an import) reads, per (key, day, funder); None outside one.
+# A context variable, not a patched method: other threads and requests are unaffected.
+_READ_ONCE: ContextVar[dict | None] = ContextVar("scheme_parameters_read_once", default=None)
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within the block, each parameter value is read from the table once (a batch that
+    computes thousands of SME categories reads the same thresholds again and again)."""
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
 
 
 class MissingParameter(GrappeError, LookupError):
@@ -115,7 +133,19 @@ class SchemeParameter(models.Model):
 
     @classmethod
     def value_on(cls, key: str, on: date, *, funder=None) -> Decimal:
-        """The value in force on ``on``: the funder's own row first, then the general one."""
+        """The value in force on ``on``: the funder's own row first, then the general one.
+
+        Within ``read_once()`` each (key, day, funder) is read from the table once."""
+        cache = _READ_ONCE.get()
+        if cache is None:
+            return cls._read(key, on, funder=funder)
+        found = (key, on, getattr(funder, "pk", funder))
+        if found not in cache:
+            cache[found] = cls._read(key, on, funder=funder)
+        return cache[found]
+
+    @classmethod
+    def _read(cls, key: str, on: date, *, funder=None) -> Decimal:
         rows = cls.objects.filter(key=key, valid_from__lte=on).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
         )

@@ -91,6 +91,15 @@ MATRIX: dict[str, Access] = {
     "portals:invite": REVIEWERS,
     "portals:campaigns": FEDERATIONS,
     "portals:campaign_dashboard": REVIEWERS,
+    # --- Member imports (the campaign's federation, staff) --------------------------------
+    "portals:import_upload": REVIEWERS,
+    "portals:import_detail": REVIEWERS,
+    # A hash that is not the preview's: sent back to the import's page with a message.
+    "portals:import_confirm":   post({"sha256": "stale"}, LOGIN, NF, NF, MOVED, MOVED, NF, NF, NF,
+                                     MOVED),
+    "portals:import_errors": REVIEWERS,
+    # Columns read again: a new preview is queued and its page shown (302).
+    "portals:import_columns":   post({}, LOGIN, NF, NF, MOVED, MOVED, NF, NF, NF, MOVED),
     # --- Grouping and collective files (the campaign's federation, staff) ---------------
     "portals:grouping": REVIEWERS,
     # The campaign has no rules yet: the preview says so (200), the run sends back (302).
@@ -149,7 +158,22 @@ def url_kwargs(world: World, params: list[str], on: str = "request") -> dict[str
             "bundle": bundle.reference,
             "bundle_request": member.request.reference,
         }[on]
+    if "import_id" in params:
+        values["import_id"] = _member_import(world).pk
     return {param: values[param] for param in params}
+
+
+def _member_import(world: World):
+    """A previewed import of the world's campaign (one SME row, read from a CSV)."""
+    from intake.preview import preview_import
+    from intake.services import receive_sheet
+    from tests.intake.sheets import siret
+
+    sheet = f"SIRET;Raison sociale\n{siret(99)};Atelier Test\n".encode()
+    member_import = receive_sheet(
+        campaign=world.request.campaign, name="adherents.csv", data=sheet, actor=None
+    )
+    return preview_import(member_import)
 
 
 def _names(patterns, namespace: str | None) -> list[tuple[str, list[str]]]:
