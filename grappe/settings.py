@@ -86,10 +86,13 @@ if DATABASE_URL:
         raise ImproperlyConfigured(f"DATABASE_URL scheme not supported: {DATABASE_URL!r}")
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
+    SQLITE_PATH = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "grappe.sqlite3")))
+    # SQLite creates the file, not its directory: `manage.py migrate` works on a fresh clone.
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "var" / "grappe.sqlite3")),
+            "NAME": str(SQLITE_PATH),
             # Writers queue instead of failing at once with "database is locked".
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
