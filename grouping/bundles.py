@@ -267,7 +267,10 @@ def record_decision(
             amount = found.asked
         problems = guards.decision_problems(found, approved=approved, amount=amount, reason=reason)
         if problems:
-            raise Refused(f"Décision sur {found.request.reference} refusée :", problems)
+            raise Refused(
+                f"La décision sur {found.request.reference} n'a pas pu être enregistrée :",
+                problems,
+            )
         if approved:
             found.request = perform(
                 found.request_id,

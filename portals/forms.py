@@ -33,8 +33,18 @@ class DateInput(forms.DateInput):
 class IdentifierField(forms.CharField):
     """A SIREN or SIRET typed as printed: spaces and dots go before the length is checked."""
 
+    # Room for the digits as printed ("812 345 676 00017", "812.345.676.00017"): the
+    # browser must not cut the typing short; the length is checked once compacted.
+    TYPED_ROOM = 24
+
     def to_python(self, value):
         return compact_identifier(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if "maxlength" in attrs:
+            attrs["maxlength"] = str(self.TYPED_ROOM)
+        return attrs
 
 
 def amount_field(label, *, required: bool = True) -> forms.DecimalField:

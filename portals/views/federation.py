@@ -140,7 +140,9 @@ def campaign_dashboard(request, campaign: str):
     """Counts per state, amounts per région and per trade, as bars with their figures."""
     campaign = get_object_or_404(_campaigns(request.user), reference=campaign)
     requests = FundingRequest.objects.visible_to(request.user).filter(campaign=campaign)
-    counts = dict(requests.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    counts = dict(
+        requests.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
     states = [(state, label, counts.get(state, 0)) for state, label in RequestState.choices]
     live = requests.exclude(state__in=[RequestState.DRAFT, RequestState.WITHDRAWN])
     amount = Sum(F("grant_amount") + F("loan_amount"))

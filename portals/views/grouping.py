@@ -77,7 +77,10 @@ def _result(user, campaign: Campaign, page_number) -> dict:
         .select_related("funder")
         .order_by("-created_at", "reference")
     )
-    counts = dict(bundles.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    # order_by(): the list's ordering would otherwise join the GROUP BY (one per bundle).
+    counts = dict(
+        bundles.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
     last_run = (
         GroupingRun.objects.filter(campaign=campaign, dry_run=False)
         .select_related("actor")
