@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from dossiers.models import (
     DeMinimisAid,
@@ -92,6 +93,31 @@ def set_de_minimis(
         return _bump(locked)
 
 
+def _refuse_outdated(kind: str, issued_on: date, expires_on: date | None, *, on: date) -> None:
+    from dossiers.formatting import format_date
+    from dossiers.models import SchemeParameter
+
+    P = SchemeParameter.Key
+    if issued_on > on:
+        raise ValidationError(
+            {"issued_on": f"La date d'émission ({format_date(issued_on)}) est dans le futur."}
+        )
+    probe = SupportingDocument(kind=kind, issued_on=issued_on, expires_on=expires_on)
+    until = probe.valid_until(
+        kbis_days=int(SchemeParameter.value_on(P.KBIS_VALIDITY_DAYS, on)),
+        bank_letter_days=int(SchemeParameter.value_on(P.BANK_LETTER_VALIDITY_DAYS, on)),
+    )
+    if until is not None and until < on:
+        field = "expires_on" if expires_on is not None and until == expires_on else "issued_on"
+        raise ValidationError(
+            {
+                field: f"{probe.get_kind_display()} émis le {format_date(issued_on)} : "
+                f"il n'est plus valable depuis le {format_date(until)}. "
+                "Joignez un document plus récent."
+            }
+        )
+
+
 def add_document(
     request: FundingRequest,
     *,
@@ -103,9 +129,14 @@ def add_document(
     expires_on: date | None = None,
     expected_version: int | None = None,
 ) -> SupportingDocument:
-    """Check and store an uploaded file, and attach it to the request as ``kind``."""
+    """Check and store an uploaded file, and attach it to the request as ``kind``.
+
+    A document already out of date is refused at upload (docs/rules.md#documents-valid-at-upload):
+    the applicant hears it while the document is in hand, not weeks later at submission.
+    """
     if expires_on is not None and expires_on < issued_on:
         raise ValidationError("La date de fin de validité précède la date d'émission.")
+    _refuse_outdated(kind, issued_on, expires_on, on=timezone.localdate())
     with transaction.atomic():
         locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
         stored = store_upload(name, data, uploaded_by=actor)

@@ -140,6 +140,8 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# English dates day first (grappe/formats/en): 7 December 2026, never 12/07/2026.
+FORMAT_MODULE_PATH = ["grappe.formats"]
 
 # --- Files ------------------------------------------------------------------------------
 STATIC_URL = "static/"

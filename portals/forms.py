@@ -7,7 +7,7 @@ picker, and every edit form carries the ``version`` of the request it was opened
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import (
@@ -20,6 +20,7 @@ from dossiers.models import (
 )
 from dossiers.nomenclature import departements, regions
 from dossiers.plan import SOURCE_KINDS
+from dossiers.requests import TEXT_LIMITS
 from dossiers.validators import compact_identifier, validate_amount, validate_siret
 
 
@@ -155,6 +156,12 @@ class RequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Editing an existing request: the version it was opened on must come back.
         self.fields["version"].required = self.instance.pk is not None
+        # The services' limits, said before saving (and as the textarea's maxlength).
+        for name, limit in TEXT_LIMITS.items():
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
 
     def request_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in REQUEST_FIELDS}

@@ -299,7 +299,8 @@ def documents(http_request, reference: str):
                 extra = _conflict(http_request, funding_request, exc)
                 form = DocumentForm(_kept(http_request.POST, funding_request.version))
             except ValidationError as exc:
-                form.add_error("file", exc)
+                # A date's problem is said on that date's field; a file's on the file.
+                form.add_error(None if hasattr(exc, "error_dict") else "file", exc)
             except Forbidden as exc:
                 raise Http404 from exc
             else:

@@ -30,6 +30,7 @@ def request_context(http_request, funding_request: FundingRequest, **extra) -> d
     context = {
         **presenters.request_parts(funding_request),
         "timeline": presenters.timeline(funding_request),
+        "changes_asked": presenters.changes_asked(funding_request),
         "thread": presenters.thread(funding_request),
         "options": [o for o in options if o.name in presenters.ACTION_LABELS],
         "note_asked": presenters.NOTE_ASKED,
