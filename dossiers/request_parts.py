@@ -16,6 +16,7 @@ from dossiers.models import (
     DeMinimisAid,
     DeMinimisDeclaration,
     FundingRequest,
+    RemovedDocument,
     SupplierQuote,
     SupportingDocument,
 )
@@ -153,11 +154,49 @@ def add_document(
 
 def remove_document(
     request: FundingRequest, *, actor, document_id: int, expected_version: int | None = None
-) -> FundingRequest:
-    """Detach a document; the stored file stays (it may be referenced by a receipt)."""
+) -> RemovedDocument:
+    """Detach a document, keeping it in the request's removed documents (its history, and
+    what ``restore_document`` puts back); the stored file stays."""
     with transaction.atomic():
         locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
-        deleted, _ = locked.documents.filter(pk=document_id).delete()
-        if not deleted:
+        document = locked.documents.filter(pk=document_id).first()
+        if document is None:
             raise SupportingDocument.DoesNotExist
-        return _bump(locked)
+        removed = RemovedDocument.objects.create(
+            request=locked,
+            kind=document.kind,
+            stored_file_id=document.stored_file_id,
+            issued_on=document.issued_on,
+            expires_on=document.expires_on,
+            removed_by=actor,
+        )
+        document.delete()
+        _bump(locked)
+    return removed
+
+
+def restore_document(
+    request: FundingRequest, *, actor, removed_id: int, expected_version: int | None = None
+) -> SupportingDocument:
+    """Undo a removal: the document is attached again as it was (the removal stays listed,
+    marked as put back). Only while the request is editable, like any change."""
+    with transaction.atomic():
+        locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
+        removed = (
+            locked.removed_documents.select_for_update()
+            .filter(pk=removed_id, restored_at__isnull=True)
+            .first()
+        )
+        if removed is None:
+            raise RemovedDocument.DoesNotExist
+        document = SupportingDocument.objects.create(
+            request=locked,
+            kind=removed.kind,
+            stored_file_id=removed.stored_file_id,
+            issued_on=removed.issued_on,
+            expires_on=removed.expires_on,
+        )
+        removed.restored_at = timezone.now()
+        removed.save(update_fields=["restored_at"])
+        _bump(locked)
+    return document

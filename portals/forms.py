@@ -54,8 +54,8 @@ def amount_field(label, *, required: bool = True) -> forms.DecimalField:
         required=required,
         max_digits=12,
         decimal_places=2,
-        min_value=Decimal(0),
         localize=True,
+        # validate_amount says "négatif" itself: a min_value would say it a second time.
         validators=[validate_amount],
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )

@@ -52,6 +52,11 @@ urlpatterns = [
         editing.document_delete,
         name="document_delete",
     ),
+    path(
+        "demandes/<str:reference>/pieces-retirees/<int:removed_id>/remettre/",
+        editing.document_restore,
+        name="document_restore",
+    ),
     path("demandes/<str:reference>/action/", shared.transition, name="transition"),
     path("demandes/<str:reference>/messages/", shared.thread, name="thread"),
     path("demandes/<str:reference>/recepisse.pdf", shared.receipt, name="receipt"),

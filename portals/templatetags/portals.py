@@ -26,6 +26,11 @@ def action_label(name: str) -> str:
 
 
 @register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")
+
+
+@register.filter
 def waits_on(funding_request, user) -> bool:
     """Whether the request waits on this person's side to act next."""
     from portals.access import audience

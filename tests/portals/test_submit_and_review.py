@@ -19,7 +19,12 @@ def page(response) -> str:
 def act(client, request, transition, expected_state, note=""):
     return client.post(
         reverse("portals:transition", args=[request.reference]),
-        {"transition": transition, "expected_state": expected_state, "note": note},
+        {
+            "transition": transition,
+            "expected_state": expected_state,
+            "note": note,
+            "confirmed": "1",
+        },
     )
 
 
