@@ -7,8 +7,8 @@ is not acted on: the page comes back with the box open.
 
 from django.utils.translation import gettext_lazy as _
 
-# What happens, said before the confirming click. Request transitions and bundle actions.
-CONSEQUENCES = {
+# What happens, said before the confirming click: request transitions...
+REQUEST_CONSEQUENCES = {
     "mark_eligible": _(
         "L'entreprise ne pourra plus modifier sa demande et celle-ci entrera dans le prochain "
         "regroupement. Ce choix ne peut pas être annulé ici."
@@ -17,6 +17,9 @@ CONSEQUENCES = {
         "L'entreprise est prévenue ; la demande ne pourra plus être déposée, seulement rouverte "
         "par la fédération."
     ),
+}
+# ... and bundle actions (their names overlap: a bundle's "submit" sends it to the funder).
+BUNDLE_CONSEQUENCES = {
     "seal": _(
         "Les membres et leurs montants sont figés : aucune demande ne pourra plus entrer dans ce "
         "dossier (un membre pourra seulement en être retiré)."
@@ -26,10 +29,9 @@ CONSEQUENCES = {
         "être modifiés, et le financeur est prévenu par e-mail."
     ),
 }
-CONFIRMED = set(CONSEQUENCES)
 NOT_CONFIRMED = _("Cette action ne peut pas être annulée : confirmez-la avec le second bouton.")
 
 
-def needs_confirmation(name: str, data) -> bool:
+def needs_confirmation(consequences: dict, name: str, data) -> bool:
     """Whether ``name`` is irreversible and the post did not carry the confirming click."""
-    return name in CONFIRMED and data.get("confirmed") != "1"
+    return name in consequences and data.get("confirmed") != "1"

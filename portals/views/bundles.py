@@ -29,7 +29,7 @@ from portals.collective import (
     members_of,
 )
 from portals.collective_forms import BundleActionForm
-from portals.confirmations import CONSEQUENCES, NOT_CONFIRMED, needs_confirmation
+from portals.confirmations import BUNDLE_CONSEQUENCES, NOT_CONFIRMED, needs_confirmation
 from workers.jobs import enqueue_job
 from workers.models import Job
 
@@ -62,7 +62,7 @@ def bundle_context(http_request, bundle: Bundle, **extra) -> dict:
         "job": followed_job(user, Job.Kind.BUILD_DOCUMENTS, bundle, http_request.GET.get("job")),
         "options": bundle_options(bundle, user, members, timezone.localdate()),
         "note_offered": NOTE_OFFERED,
-        "consequences": CONSEQUENCES,
+        "consequences": BUNDLE_CONSEQUENCES,
         "pending": sum(1 for m in members if m.active and m.status == m.Status.ACTIVE),
         "can_withdraw": bundle.state in WITHDRAWABLE and permissions.is_lead_partner(bundle, user),
         **extra,
@@ -123,7 +123,7 @@ def bundle_action(http_request, bundle: str):
                 )
                 % {"state": bundle.get_state_display()}
             )
-        if needs_confirmation(name, http_request.POST):
+        if needs_confirmation(BUNDLE_CONSEQUENCES, name, http_request.POST):
             raise Refused(str(NOT_CONFIRMED))
         if name == "build":
             return _start_build(http_request, bundle)

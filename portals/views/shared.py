@@ -17,7 +17,7 @@ from dossiers.models.funding_request import EDITABLE
 from portals import presenters
 from portals.access import FEDERATION, SME, STAFF, audience, for_audience, visible_request
 from portals.collective import memberships
-from portals.confirmations import CONSEQUENCES, NOT_CONFIRMED, needs_confirmation
+from portals.confirmations import NOT_CONFIRMED, REQUEST_CONSEQUENCES, needs_confirmation
 from portals.forms import MessageForm, TransitionForm
 
 THREAD_AUDIENCES = (SME, FEDERATION, STAFF)
@@ -35,7 +35,7 @@ def request_context(http_request, funding_request: FundingRequest, **extra) -> d
         "thread": presenters.thread(funding_request),
         "options": [o for o in options if o.name in presenters.ACTION_LABELS],
         "note_asked": presenters.NOTE_ASKED,
-        "consequences": CONSEQUENCES,
+        "consequences": REQUEST_CONSEQUENCES,
         "editable": funding_request.state in EDITABLE,
         "warnings": guards.plan_warnings(funding_request, today),
         "message_form": MessageForm(initial={"next": http_request.get_full_path()}),
@@ -72,7 +72,7 @@ def transition(http_request, reference: str):
         messages.error(http_request, _("Action inconnue : rechargez la page."))
         return redirect(_page(http_request, funding_request))
     name = form.cleaned_data["transition"]
-    if needs_confirmation(name, http_request.POST):
+    if needs_confirmation(REQUEST_CONSEQUENCES, name, http_request.POST):
         return render_request_page(
             http_request,
             funding_request,

@@ -116,3 +116,16 @@ class Visit:
     def click(self, name: str) -> None:
         self.page.get_by_role("button", name=name).first.click()
         self.page.wait_for_load_state()
+
+    def confirm(self, name: str) -> None:
+        """An irreversible action: open its box ("name…"), then click "Confirmer : name"."""
+        self.page.locator("summary", has_text=name).first.click()
+        self.click(f"Confirmer : {name}")
+
+    def at_phone_width(self) -> None:
+        """390 px wide, as a phone: the page must not be wider than the screen."""
+        self.page.set_viewport_size({"width": 390, "height": 844})
+
+    def fits_the_screen(self) -> None:
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= self.page.viewport_size["width"], f"page is {width} px wide"
