@@ -18,6 +18,7 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "grappe-demo-2026"
+PHONE = {"width": 390, "height": 844}
 
 
 def open_browser(live_server):
@@ -100,9 +101,22 @@ class Visit:
         self.page.wait_for_url(re.compile(r"/connexion/"))
 
     def check(self, name: str) -> None:
-        """Screenshot the page, then assert axe finds nothing serious or critical."""
+        """Screenshot the page, then assert axe finds nothing serious or critical; then the
+        same at a phone's 390 px, where the page must also fit the screen's width."""
+        wide = self.page.viewport_size
+        self._axe(name)
+        if wide["width"] > PHONE["width"]:
+            self.page.set_viewport_size(PHONE)
+            try:
+                self._axe(f"{name}-390px")
+                self.fits_the_screen(name)
+            finally:
+                self.page.set_viewport_size(wide)
+
+    def _axe(self, name: str) -> None:
         self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-        self.page.add_script_tag(path=str(AXE))
+        if not self.page.evaluate("typeof axe !== 'undefined'"):
+            self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})"
         )
@@ -123,9 +137,23 @@ class Visit:
         self.click(f"Confirmer : {name}")
 
     def at_phone_width(self) -> None:
-        """390 px wide, as a phone: the page must not be wider than the screen."""
-        self.page.set_viewport_size({"width": 390, "height": 844})
+        """390 px wide, as a phone."""
+        self.page.set_viewport_size(PHONE)
 
-    def fits_the_screen(self) -> None:
+    def fits_the_screen(self, name: str = "") -> None:
         width = self.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= self.page.viewport_size["width"], f"page is {width} px wide"
+        screen = self.page.viewport_size["width"]
+        if width > screen:  # name the widest culprits, innermost first
+            culprits = self.page.evaluate(
+                """(screen) => [...document.querySelectorAll('main *, header *')]
+                    .filter(e => e.getBoundingClientRect().right > screen + 1 &&
+                        e.parentElement.getBoundingClientRect().right <= screen + 1)
+                    .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' +
+                        Math.round(e.getBoundingClientRect().right) + ' in ' +
+                        e.parentElement.tagName + '.' + e.parentElement.className + ' ' +
+                        getComputedStyle(e.parentElement).overflowX + ' ' +
+                        e.parentElement.parentElement.tagName + '.' +
+                        e.parentElement.parentElement.className)""",
+                screen,
+            )
+            raise AssertionError(f"{name}: page is {width} px wide: {culprits}")
