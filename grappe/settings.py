@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "grouping",
     "exports",
     "demo",
+    "reading",
 ]
 
 MIDDLEWARE = [

@@ -7,12 +7,15 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dossiers.models import Campaign, FundingRequest, RequestState
 from dossiers.nomenclature import departements, naf_codes, regions
 from dossiers.requests import create_request
+from dossiers.workflow import WorkflowError, perform
 from portals import export
 from portals.access import FEDERATION, STAFF, for_audience, visible_request
 from portals.forms import (
@@ -23,7 +26,9 @@ from portals.forms import (
     RequestForm,
 )
 from portals.invitations import invite_representative
+from portals.sorting import sort_links, sort_rows
 from portals.views.shared import render_request_page
+from reading.models import unread_messages
 
 REVIEWERS = (FEDERATION, STAFF)
 PAGE_SIZE = 25
@@ -70,17 +75,69 @@ def filtered_requests(user, params) -> tuple[RequestFilterForm, object]:
     return form, rows
 
 
+# The list's sortable columns (portals.sorting): ?tri=name or ?tri=-name.
+SORTABLE = {
+    "reference": ("reference",),
+    "entreprise": ("enterprise__name",),
+    "activite": ("enterprise__naf_code",),
+    "territoire": ("enterprise__departement",),
+    "etat": ("state",),
+    "montant": ("requested",),
+    "depot": ("submitted_at",),
+}
+
+
 @for_audience(*REVIEWERS)
 def request_list(request):
     form, rows = filtered_requests(request.user, request.GET)
+    rows, sorted_on = sort_rows(rows, request.GET, SORTABLE)
+    rows = rows.annotate(unread=unread_messages(request.user))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "portals/federation/request_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "sort": sort_links(request.GET, SORTABLE, sorted_on),
+            "bulk_results": request.session.pop("bulk_results", None),
+        },
     )
+
+
+@for_audience(*REVIEWERS)
+@require_POST
+def bulk_start_review(request):
+    """ "Commencer l'instruction" on the requests ticked in the list: each one through the
+    workflow service on its own, each with its own result (one refused stops no other)."""
+    references = request.POST.getlist("selection")[:PAGE_SIZE]
+    visible = FundingRequest.objects.visible_to(request.user).filter(
+        campaign__in=_campaigns(request.user), reference__in=references
+    )
+    found = {r.reference: r for r in visible}
+    results = []
+    for reference in references:
+        funding_request = found.get(reference)
+        if funding_request is None:
+            results.append((reference, False, _("Demande introuvable.")))
+            continue
+        try:
+            perform(
+                funding_request,
+                "start_review",
+                actor=request.user,
+                expected_state=RequestState.SUBMITTED,
+            )
+        except WorkflowError as exc:
+            results.append((reference, False, exc.message))
+        else:
+            results.append((reference, True, _("Instruction commencée.")))
+    request.session["bulk_results"] = results
+    back = request.POST.get("retour", "")
+    return redirect(f"{reverse('portals:federation_requests')}?{back}#resultats")
 
 
 def _download(content: bytes, content_type: str, extension: str) -> HttpResponse:

@@ -19,6 +19,7 @@ from portals.access import FEDERATION, SME, STAFF, audience, for_audience, visib
 from portals.collective import memberships
 from portals.confirmations import NOT_CONFIRMED, REQUEST_CONSEQUENCES, needs_confirmation
 from portals.forms import MessageForm, TransitionForm
+from reading.models import mark_read
 
 THREAD_AUDIENCES = (SME, FEDERATION, STAFF)
 
@@ -55,6 +56,7 @@ def request_context(http_request, funding_request: FundingRequest, **extra) -> d
 def render_request_page(http_request, funding_request: FundingRequest, status=200, **extra):
     """The SME's request page or the federation's review screen, whoever is looking."""
     context = request_context(http_request, funding_request, **extra)
+    mark_read(http_request.user, funding_request)  # its thread is on the page
     if audience(http_request.user) in (FEDERATION, STAFF):
         template = "portals/federation/review.html"
     else:
@@ -128,6 +130,7 @@ def thread(http_request, reference: str):
             ):
                 target = _page(http_request, funding_request)
             return redirect(f"{target.split('#')[0]}#messages")
+    mark_read(http_request.user, funding_request)
     return render(
         http_request,
         "portals/thread.html",

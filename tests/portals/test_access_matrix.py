@@ -89,6 +89,10 @@ MATRIX: dict[str, Access] = {
     "portals:export_csv": FEDERATIONS,
     "portals:export_xlsx": FEDERATIONS,
     "portals:prefill": FEDERATIONS,
+    # Nothing ticked: back to the list. A request of another federation is "introuvable".
+    "portals:federation_bulk_start_review": post(
+        {}, LOGIN, NF, NF, MOVED, MOVED, MOVED, NF, NF, MOVED
+    ),
     "portals:review": REVIEWERS,
     "portals:invite": REVIEWERS,
     "portals:campaigns": FEDERATIONS,
