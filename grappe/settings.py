@@ -217,6 +217,10 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Grappe <noreply@grappe.localhost>")
+# The site's address as its users reach it: e-mails link to pages with it (grappe.links).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must be an absolute http(s) address: {SITE_URL!r}")
 
 # --- Security: strict by default outside DEBUG -------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

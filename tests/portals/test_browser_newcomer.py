@@ -239,3 +239,94 @@ def test_a_refused_decision_is_not_worded_like_a_decline(browser_page, live_serv
     assert "refusée" not in said
     assert BundleMember.objects.get(pk=member.pk).status == BundleMember.Status.ACTIVE
     visit.check("n12-decision-not-recorded")
+
+
+def test_lists_sort_act_on_a_selection_search_and_show_new_messages(
+    browser_page, live_server, world
+):
+    from dossiers.messages import post_message
+
+    page, visit = browser_page, Visit(browser_page, live_server.url)
+    campaign, officer = world.request.campaign, world.users["fed_officer"]
+    submitted = []
+    for _ in range(2):
+        request = make_request(campaign=campaign)
+        workflow.perform(request, "submit", actor=None)
+        submitted.append(request)
+    post_message(world.request, author=world.users["sme_owner"], body="Voici le Kbis demandé.")
+
+    visit.sign_in("officer")
+    visit.go("/federation/demandes/")
+    row = page.get_by_role("row", name=re.compile(world.request.reference))
+    assert "1 nouveau message" in row.inner_text()
+
+    # Sorting by reference, then the other way.
+    page.get_by_role("link", name=re.compile("^Référence")).click()
+    page.wait_for_load_state()
+    header = page.locator("th[aria-sort]")
+    assert header.get_attribute("aria-sort") == "ascending"
+    refs = page.locator("tbody tr td:nth-child(2) a").all_inner_texts()
+    assert refs == sorted(refs)
+    page.get_by_role("link", name=re.compile("^Référence")).click()
+    page.wait_for_load_state()
+    refs = page.locator("tbody tr td:nth-child(2) a").all_inner_texts()
+    assert refs == sorted(refs, reverse=True)
+    visit.check("n10-federation-list-sorted")
+
+    # "Start review" on a selection: one request moved on meanwhile, the other goes ahead.
+    for request in submitted:
+        page.check(f"#select-{request.reference}")
+    workflow.perform(submitted[1], "start_review", actor=officer)  # someone was quicker
+    visit.click("Commencer l'instruction des demandes cochées")
+    results = page.locator("#resultats")
+    lines = results.locator("li").all_inner_texts()
+    assert any(submitted[0].reference in line and "fait :" in line for line in lines)
+    assert any(submitted[1].reference in line and "non fait" in line for line in lines)
+    for request in submitted:
+        request.refresh_from_db()
+        assert request.state == RequestState.IN_REVIEW
+    visit.check("n10-bulk-results")
+
+    # The message is read once the request's page is opened.
+    visit.go(f"/federation/demandes/{world.request.reference}/")
+    visit.go("/federation/demandes/")
+    row = page.get_by_role("row", name=re.compile(world.request.reference))
+    assert "nouveau message" not in row.inner_text()
+    visit.sign_out()
+
+    # The funder's inbox opens on "to decide" and searches by member enterprise.
+    bundle = submitted_bundle(world)
+    member = bundle.members.select_related("request__enterprise").first()
+    visit.sign_in("funder")
+    assert page.input_value("#id_state") == "submitted"
+    page.fill("#id_q", member.request.enterprise.name)
+    visit.click("Filtrer")
+    assert bundle.reference in page.inner_text("main")
+    page.fill("#id_q", "aucune entreprise de ce nom")
+    visit.click("Filtrer")
+    assert "Aucun dossier ne correspond à cette recherche." in page.inner_text("main")
+    visit.check("n10-funder-inbox-search")
+
+
+def test_an_email_links_its_reader_to_the_page_it_is_about(
+    browser_page, live_server, world, settings, mailoutbox
+):
+    page, visit = browser_page, Visit(browser_page, live_server.url)
+    settings.SITE_URL = live_server.url
+    reference = world.request.reference
+    visit.sign_in("owner")
+    visit.go(f"/demandes/{reference}/")
+    page.fill("#id_body", "Le Kbis récent est joint.")
+    visit.click("Envoyer le message")
+    visit.sign_out()
+
+    officer = world.users["fed_officer"].email
+    to_officer = next(m for m in mailoutbox if m.to == [officer] and "message" in m.subject)
+    assert world.request.enterprise.name in to_officer.subject  # not "votre demande"
+    assert "votre demande" not in to_officer.body
+    link = re.search(r"http://\S+", to_officer.body).group(0)
+    assert link == f"{live_server.url}/demandes/{reference}/messages/"
+    visit.sign_in("officer")
+    page.goto(link)
+    assert "Le Kbis récent est joint." in page.inner_text("main")
+    visit.check("n11-email-link-thread")
