@@ -15,6 +15,7 @@ COPY portals portals
 COPY api api
 COPY webhooks webhooks
 COPY demo demo
+COPY reading reading
 COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . \
