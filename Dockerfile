@@ -21,6 +21,7 @@ COPY providers providers
 COPY guides guides
 COPY demo demo
 COPY timerules timerules
+COPY reading reading
 COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . \

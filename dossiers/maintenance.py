@@ -19,6 +19,7 @@ from django.utils import timezone
 from dossiers.models import (
     FundingRequest,
     PurgedDraft,
+    RemovedDocument,
     RequestState,
     StoredFile,
     SupportingDocument,
@@ -73,6 +74,8 @@ def _purge_one(pk: int, *, cutoff: datetime, job) -> bool:
         if draft is None:
             return False  # edited, submitted or erased since the list was made
         file_ids = list(draft.documents.values_list("stored_file_id", flat=True))
+        # The documents removed from it (kept to be put back) go with it too.
+        file_ids += draft.removed_documents.values_list("stored_file_id", flat=True)
         PurgedDraft.objects.create(
             reference=draft.reference,
             campaign_id=draft.campaign_id,
@@ -84,8 +87,10 @@ def _purge_one(pk: int, *, cutoff: datetime, job) -> bool:
         try:
             with transaction.atomic():
                 draft.delete()
-                orphans = StoredFile.objects.filter(pk__in=file_ids).exclude(
-                    pk__in=SupportingDocument.objects.values("stored_file_id")
+                orphans = (
+                    StoredFile.objects.filter(pk__in=file_ids)
+                    .exclude(pk__in=SupportingDocument.objects.values("stored_file_id"))
+                    .exclude(pk__in=RemovedDocument.objects.values("stored_file_id"))
                 )
                 names = [f.file.name for f in orphans]
                 orphans.delete()

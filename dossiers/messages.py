@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User, federation_staff
 from dossiers.models import FundingRequest, RequestMessage
+from dossiers.notifications import applicant_reads
+from grappe.links import absolute
 from workers.delivery import tell
 from workers.jobs import enqueue_job
 from workers.models import Job
@@ -50,19 +52,28 @@ def notify_message(message_id: int, *, job=None) -> int:
     if message is None:
         return 0
 
-    def compose() -> tuple[str, str]:
-        subject = _("Grappe : nouveau message sur la demande %(ref)s") % {
-            "ref": message.request.reference
-        }
-        body = _(
-            "Bonjour,\n\n%(author)s a écrit au sujet de la demande %(ref)s (%(title)s) :\n\n"
-            "%(body)s\n\nRépondez depuis votre espace Grappe.\n"
-        ) % {
+    def compose(person) -> tuple[str, str]:
+        request = message.request
+        values = {
             "author": message.author.get_full_name() or message.author.username,
-            "ref": message.request.reference,
-            "title": message.request.project_title,
+            "ref": request.reference,
+            "title": request.project_title,
+            "name": request.enterprise.name,
             "body": message.body,
+            "link": absolute("portals:thread", request.reference),
         }
-        return subject, body
+        if applicant_reads(person, request):
+            subject = _("Grappe : nouveau message sur votre demande %(ref)s") % values
+            body = _(
+                "Bonjour,\n\n%(author)s a écrit au sujet de votre demande %(ref)s (%(title)s) :"
+                "\n\n%(body)s\n\nLire et répondre : %(link)s\n"
+            )
+        else:
+            subject = _("Grappe : nouveau message de %(name)s sur la demande %(ref)s") % values
+            body = _(
+                "Bonjour,\n\n%(author)s (%(name)s) a écrit au sujet de la demande %(ref)s "
+                "(%(title)s) :\n\n%(body)s\n\nLire et répondre : %(link)s\n"
+            )
+        return subject, body % values
 
     return tell(recipients(message), key=f"message:{message.pk}", compose=compose, job=job)

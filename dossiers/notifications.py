@@ -3,7 +3,8 @@
 from django.utils.translation import gettext as _
 
 from accounts.models import User, federation_staff
-from dossiers.models import RequestState, RequestTransition
+from dossiers.models import FundingRequest, RequestState, RequestTransition
+from grappe.links import absolute
 from workers.delivery import tell
 
 # Which transitions the federation hears about: a new or re-sent request.
@@ -18,6 +19,21 @@ def recipients(log: RequestTransition) -> list[User]:
     return [p for p in people if p.email and p.pk != log.actor_id]
 
 
+def applicant_reads(person: User, request: FundingRequest) -> bool:
+    """Whether ``person`` reads as the applicant ("votre demande") rather than as the
+    federation or an administrator ("la demande de <entreprise>")."""
+    if person.is_federation_member or person.is_staff or person.is_superuser:
+        return False
+    return request.enterprise.representatives.filter(pk=person.pk).exists()
+
+
+def request_link(person: User, request: FundingRequest) -> str:
+    """The page of the request for this reader: the applicant's page or the review screen."""
+    if applicant_reads(person, request):
+        return absolute("portals:request_detail", request.reference)
+    return absolute("portals:review", request.reference)
+
+
 def notify_transition(transition_id: int, *, job=None) -> int:
     """E-mail each person concerned once (workers.delivery); returns the e-mails sent now."""
     log = (
@@ -28,22 +44,31 @@ def notify_transition(transition_id: int, *, job=None) -> int:
     if log is None:
         return 0
 
-    def compose() -> tuple[str, str]:
-        subject = _("Grappe : votre demande %(ref)s est « %(state)s »") % {
-            "ref": log.request.reference,
+    def compose(person) -> tuple[str, str]:
+        request = log.request
+        values = {
+            "ref": request.reference,
+            "title": request.project_title,
+            "name": request.enterprise.name,
             "state": RequestState(log.to_state).label,
-        }
-        body = _(
-            "Bonjour,\n\nLa demande %(ref)s (%(title)s) est passée de « %(from)s » à "
-            "« %(to)s ».\n%(note)s\nSuivez-la dans votre espace Grappe.\n"
-        ) % {
-            "ref": log.request.reference,
-            "title": log.request.project_title,
             "from": RequestState(log.from_state).label,
             "to": RequestState(log.to_state).label,
             "note": (_("Note : %s\n") % log.note) if log.note else "",
+            "link": request_link(person, request),
         }
-        return subject, body
+        if applicant_reads(person, request):
+            subject = _("Grappe : votre demande %(ref)s est « %(state)s »") % values
+            body = _(
+                "Bonjour,\n\nVotre demande %(ref)s (%(title)s) est passée de « %(from)s » à "
+                "« %(to)s ».\n%(note)s\nLa suivre : %(link)s\n"
+            )
+        else:
+            subject = _("Grappe : la demande %(ref)s de %(name)s est « %(state)s »") % values
+            body = _(
+                "Bonjour,\n\nLa demande %(ref)s de %(name)s (%(title)s) est passée de "
+                "« %(from)s » à « %(to)s ».\n%(note)s\nL'instruire : %(link)s\n"
+            )
+        return subject, body % values
 
     return tell(
         recipients(log), key=f"transition:{log.pk}", compose=compose, transition=log, job=job

@@ -11,11 +11,13 @@ from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from dossiers.models import (
     DeMinimisAid,
     DeMinimisDeclaration,
     FundingRequest,
+    RemovedDocument,
     SupplierQuote,
     SupportingDocument,
 )
@@ -107,6 +109,31 @@ def set_de_minimis(
         return _bump(locked)
 
 
+def _refuse_outdated(kind: str, issued_on: date, expires_on: date | None, *, on: date) -> None:
+    from dossiers.formatting import format_date
+    from dossiers.models import SchemeParameter
+
+    P = SchemeParameter.Key
+    if issued_on > on:
+        raise ValidationError(
+            {"issued_on": f"La date d'émission ({format_date(issued_on)}) est dans le futur."}
+        )
+    probe = SupportingDocument(kind=kind, issued_on=issued_on, expires_on=expires_on)
+    until = probe.valid_until(
+        kbis_days=int(SchemeParameter.value_on(P.KBIS_VALIDITY_DAYS, on)),
+        bank_letter_days=int(SchemeParameter.value_on(P.BANK_LETTER_VALIDITY_DAYS, on)),
+    )
+    if until is not None and until < on:
+        field = "expires_on" if expires_on is not None and until == expires_on else "issued_on"
+        raise ValidationError(
+            {
+                field: f"{probe.get_kind_display()} émis le {format_date(issued_on)} : "
+                f"il n'est plus valable depuis le {format_date(until)}. "
+                "Joignez un document plus récent."
+            }
+        )
+
+
 def add_document(
     request: FundingRequest,
     *,
@@ -118,9 +145,14 @@ def add_document(
     expires_on: date | None = None,
     expected_version: int | None = None,
 ) -> SupportingDocument:
-    """Check and store an uploaded file, and attach it to the request as ``kind``."""
+    """Check and store an uploaded file, and attach it to the request as ``kind``.
+
+    A document already out of date is refused at upload (docs/rules.md#documents-valid-at-upload):
+    the applicant hears it while the document is in hand, not weeks later at submission.
+    """
     if expires_on is not None and expires_on < issued_on:
         raise ValidationError("La date de fin de validité précède la date d'émission.")
+    _refuse_outdated(kind, issued_on, expires_on, on=timezone.localdate())
     with transaction.atomic():
         locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
         stored = store_upload(name, data, uploaded_by=actor)
@@ -137,11 +169,49 @@ def add_document(
 
 def remove_document(
     request: FundingRequest, *, actor, document_id: int, expected_version: int | None = None
-) -> FundingRequest:
-    """Detach a document; the stored file stays (it may be referenced by a receipt)."""
+) -> RemovedDocument:
+    """Detach a document, keeping it in the request's removed documents (its history, and
+    what ``restore_document`` puts back); the stored file stays."""
     with transaction.atomic():
         locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
-        deleted, _ = locked.documents.filter(pk=document_id).delete()
-        if not deleted:
+        document = locked.documents.filter(pk=document_id).first()
+        if document is None:
             raise SupportingDocument.DoesNotExist
-        return _bump(locked)
+        removed = RemovedDocument.objects.create(
+            request=locked,
+            kind=document.kind,
+            stored_file_id=document.stored_file_id,
+            issued_on=document.issued_on,
+            expires_on=document.expires_on,
+            removed_by=actor,
+        )
+        document.delete()
+        _bump(locked)
+    return removed
+
+
+def restore_document(
+    request: FundingRequest, *, actor, removed_id: int, expected_version: int | None = None
+) -> SupportingDocument:
+    """Undo a removal: the document is attached again as it was (the removal stays listed,
+    marked as put back). Only while the request is editable, like any change."""
+    with transaction.atomic():
+        locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
+        removed = (
+            locked.removed_documents.select_for_update()
+            .filter(pk=removed_id, restored_at__isnull=True)
+            .first()
+        )
+        if removed is None:
+            raise RemovedDocument.DoesNotExist
+        document = SupportingDocument.objects.create(
+            request=locked,
+            kind=removed.kind,
+            stored_file_id=removed.stored_file_id,
+            issued_on=removed.issued_on,
+            expires_on=removed.expires_on,
+        )
+        removed.restored_at = timezone.now()
+        removed.save(update_fields=["restored_at"])
+        _bump(locked)
+    return document

@@ -3,6 +3,7 @@
 import uuid
 from datetime import UTC
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Cast, Concat, ExtractYear, LPad
@@ -14,6 +15,20 @@ EDITABLE_FIELDS = {
     "project_category", "project_title", "project_description", "activity_confirmed",
     "mandate_signed_by", "mandate_signed_on",
 }  # fmt: skip
+# The free texts' sensible length (docs/rules.md#text-lengths): a project described in two
+# pages at most; the PDF dossier prints it whole.
+TEXT_LIMITS = {"project_description": 4000}
+
+
+def check_text_lengths(fields: dict) -> None:
+    """Refuse, naming the field, a free text longer than its limit; nothing is saved."""
+    errors = {
+        name: f"{len(fields[name])} caractères : {limit} au plus."
+        for name, limit in TEXT_LIMITS.items()
+        if len(fields.get(name) or "") > limit
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def create_request(
@@ -22,6 +37,7 @@ def create_request(
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable on a request: {sorted(unknown)}")
+    check_text_lengths(fields)
     with transaction.atomic():
         refuse_second_request(campaign, enterprise)
         request = FundingRequest(
@@ -85,6 +101,7 @@ def update_request(
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable on a request: {sorted(unknown)}")
+    check_text_lengths(fields)
     with transaction.atomic():
         locked = lock_for_edit(request, actor=actor, expected_version=expected_version)
         for name, value in fields.items():

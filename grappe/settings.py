@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "intake",
     "demo",
     "timerules",
+    "reading",
 ]
 
 MIDDLEWARE = [
@@ -96,10 +97,13 @@ if DATABASE_URL:
         raise ImproperlyConfigured(f"DATABASE_URL scheme not supported: {DATABASE_URL!r}")
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
+    SQLITE_PATH = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "grappe.sqlite3")))
+    # SQLite creates the file, not its directory: `manage.py migrate` works on a fresh clone.
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "var" / "grappe.sqlite3")),
+            "NAME": str(SQLITE_PATH),
             # Writers queue instead of failing at once with "database is locked".
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
@@ -154,6 +158,8 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# English dates day first (grappe/formats/en): 7 December 2026, never 12/07/2026.
+FORMAT_MODULE_PATH = ["grappe.formats"]
 
 # --- Files ------------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -243,6 +249,10 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Grappe <noreply@grappe.localhost>")
+# The site's address as its users reach it: e-mails link to pages with it (grappe.links).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must be an absolute http(s) address: {SITE_URL!r}")
 
 # --- Security: strict by default outside DEBUG -------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from dossiers.formatting import euros_for_reader
+from grappe.links import absolute
 from grouping.models import BundleTransition
 from workers.delivery import tell
 
@@ -41,7 +42,8 @@ def notify_bundle_transition(transition_id: int, *, job=None) -> int:
         "count": members,
     }
 
-    def compose() -> tuple[str, str]:
+    def compose(person) -> tuple[str, str]:
+        values["link"] = absolute("portals:funder_bundle", bundle.reference)
         values["loans"] = euros_for_reader(bundle.line_total, translation.get_language())
         # "de prêts" or "de subventions": what this kind of collective asks for.
         values["what"] = _("de subventions") if bundle.kind == "grant" else _("de prêts")
@@ -51,11 +53,11 @@ def notify_bundle_transition(transition_id: int, *, job=None) -> int:
                 "Bonjour,\n\n%(lead)s vous transmet le dossier collectif %(ref)s : "
                 "%(count)d entreprise, %(loans)s %(what)s sollicités.\n"
                 "Le dossier PDF, l'annexe XLSX et le paquet des pièces sont dans votre "
-                "espace Grappe, où vous enregistrez la décision de chaque membre.\n",
+                "espace Grappe, où vous enregistrez la décision de chaque membre :\n%(link)s\n",
                 "Bonjour,\n\n%(lead)s vous transmet le dossier collectif %(ref)s : "
                 "%(count)d entreprises, %(loans)s %(what)s sollicités.\n"
                 "Le dossier PDF, l'annexe XLSX et le paquet des pièces sont dans votre "
-                "espace Grappe, où vous enregistrez la décision de chaque membre.\n",
+                "espace Grappe, où vous enregistrez la décision de chaque membre :\n%(link)s\n",
                 members,
             )
             % values

@@ -28,7 +28,7 @@ def invite_imported(member_import: MemberImport, *, job=None, progress=None) -> 
     for done, change in enumerate(links.iterator(chunk_size=500), start=1):
         user = change.representative
 
-        def compose(user=user, change=change):
+        def compose(person, user=user, change=change):
             link = ""
             if not user.is_active or not user.has_usable_password():
                 path = reverse(

@@ -338,6 +338,13 @@ class DecisionForm(forms.Form):
 
 
 class InboxFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=100,
+        help_text=_("Référence du dossier ou d'une demande, fédération, entreprise membre."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     state = forms.ChoiceField(label=_("État"), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -7,7 +7,7 @@ picker, and every edit form carries the ``version`` of the request it was opened
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import (
@@ -20,6 +20,7 @@ from dossiers.models import (
 )
 from dossiers.nomenclature import departements, regions
 from dossiers.plan import SOURCE_KINDS
+from dossiers.requests import TEXT_LIMITS
 from dossiers.validators import compact_identifier, validate_amount, validate_siret
 
 
@@ -33,8 +34,18 @@ class DateInput(forms.DateInput):
 class IdentifierField(forms.CharField):
     """A SIREN or SIRET typed as printed: spaces and dots go before the length is checked."""
 
+    # Room for the digits as printed ("812 345 676 00017", "812.345.676.00017"): the
+    # browser must not cut the typing short; the length is checked once compacted.
+    TYPED_ROOM = 24
+
     def to_python(self, value):
         return compact_identifier(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if "maxlength" in attrs:
+            attrs["maxlength"] = str(self.TYPED_ROOM)
+        return attrs
 
 
 def amount_field(label, *, required: bool = True) -> forms.DecimalField:
@@ -43,8 +54,8 @@ def amount_field(label, *, required: bool = True) -> forms.DecimalField:
         required=required,
         max_digits=12,
         decimal_places=2,
-        min_value=Decimal(0),
         localize=True,
+        # validate_amount says "négatif" itself: a min_value would say it a second time.
         validators=[validate_amount],
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
@@ -150,6 +161,12 @@ class RequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Editing an existing request: the version it was opened on must come back.
         self.fields["version"].required = self.instance.pk is not None
+        # The services' limits, said before saving (and as the textarea's maxlength).
+        for name, limit in TEXT_LIMITS.items():
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
 
     def request_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in REQUEST_FIELDS}

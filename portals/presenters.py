@@ -38,6 +38,12 @@ ACTION_LABELS = {
 }
 # Where a note matters, the form asks for one (the guards refuse these without it).
 NOTE_ASKED = {"request_changes", "reject", "reopen"}
+# Which states wait on whom: the lists show "à vous d'agir" on these rows.
+WAITING_ON = {
+    "sme": {RequestState.DRAFT, RequestState.NEEDS_CHANGES},
+    "federation": {RequestState.SUBMITTED, RequestState.IN_REVIEW},
+    "staff": {RequestState.SUBMITTED, RequestState.IN_REVIEW},
+}
 SYSTEM = _("Grappe")
 
 
@@ -114,6 +120,18 @@ def timeline(funding_request: FundingRequest) -> list[TimelineEntry]:
             )
         )
     return entries
+
+
+def changes_asked(funding_request: FundingRequest):
+    """The federation's last request for changes, while the request waits on them."""
+    if funding_request.state != RequestState.NEEDS_CHANGES:
+        return None
+    return (
+        funding_request.history.filter(transition="request_changes")
+        .select_related("actor__organisation")
+        .order_by("-at", "-pk")
+        .first()
+    )
 
 
 @dataclass(frozen=True)

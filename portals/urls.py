@@ -68,6 +68,11 @@ urlpatterns = [
         editing.document_delete,
         name="document_delete",
     ),
+    path(
+        "demandes/<str:reference>/pieces-retirees/<int:removed_id>/remettre/",
+        editing.document_restore,
+        name="document_restore",
+    ),
     path("demandes/<str:reference>/action/", shared.transition, name="transition"),
     path("demandes/<str:reference>/messages/", shared.thread, name="thread"),
     path("demandes/<str:reference>/recepisse.pdf", shared.receipt, name="receipt"),
@@ -76,6 +81,11 @@ urlpatterns = [
     path("federation/demandes/export.csv", federation.export_csv, name="export_csv"),
     path("federation/demandes/export.xlsx", federation.export_xlsx, name="export_xlsx"),
     path("federation/demandes/preremplir/", federation.prefill, name="prefill"),
+    path(
+        "federation/demandes/instruire/",
+        federation.bulk_start_review,
+        name="federation_bulk_start_review",
+    ),
     path("federation/demandes/<str:reference>/", federation.review, name="review"),
     path("federation/demandes/<str:reference>/inviter/", federation.invite, name="invite"),
     path("federation/campagnes/", federation.campaign_list, name="campaigns"),

@@ -23,7 +23,7 @@ LAYERS = [
     {"dossiers"},
     {"grouping"},
     {"exports", "webhooks"},
-    {"aids", "costs", "providers", "intake"},
+    {"aids", "costs", "providers", "intake", "reading"},
     {"guides"},
     {"api"},
     {"timerules"},

@@ -213,7 +213,7 @@ TEXTS = {
 
 
 def _tell(people, key, text, request, due_on, *, action="", today=None) -> int:
-    def compose():
+    def compose(person):
         language = "en" if (translation.get_language() or "fr").startswith("en") else "fr"
         subject, body = TEXTS[language][text]
         values = {

@@ -283,7 +283,7 @@ def send_notices(*, today: date) -> int:
                 email=""
             )
 
-            def compose(request=request, day=day):
+            def compose(person, request=request, day=day):
                 language = "en" if (translation.get_language() or "").startswith("en") else "fr"
                 subject, body = TEXTS[language]
                 values = {

@@ -47,16 +47,17 @@ def tell(
     people: Iterable[Any],
     *,
     key: str,
-    compose: Callable[[], tuple[str, str]],
+    compose: Callable[[Any], tuple[str, str]],
     transition: Model | None = None,
     job: Job | None = None,
 ) -> int:
     """E-mail each of ``people`` about event ``key`` once, in their own language:
-    ``compose()`` runs under each person's language and returns (subject, body)."""
+    ``compose(person)`` runs under each person's language and returns (subject, body),
+    worded for that reader (the applicant, the federation) with a link to the page."""
     sent = 0
     for person in people:
         with translation.override(person.language):
-            subject, body = compose()
+            subject, body = compose(person)
         sent += deliver(
             key=key, recipient=person, subject=subject, body=body, transition=transition, job=job
         )

@@ -1,5 +1,5 @@
 from dossiers.models.campaign import Campaign
-from dossiers.models.documents import StoredFile, SupportingDocument
+from dossiers.models.documents import RemovedDocument, StoredFile, SupportingDocument
 from dossiers.models.enterprise import Enterprise, EnterpriseYear, RelatedEnterprise
 from dossiers.models.funding_request import (
     DeMinimisAid,
@@ -36,4 +36,5 @@ __all__ = [
     "StoredFile",
     "SupplierQuote",
     "SupportingDocument",
+    "RemovedDocument",
 ]

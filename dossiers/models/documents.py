@@ -72,3 +72,32 @@ class SupportingDocument(models.Model):
         if self.kind == self.Kind.BANK_LETTER:
             limits.append(self.issued_on + timedelta(days=bank_letter_days))
         return min(limits) if limits else None
+
+
+class RemovedDocument(models.Model):
+    """A supporting document taken off a request: kept as its history, and to put it back.
+
+    Removing is one click; putting back (``dossiers.request_parts.restore_document``) undoes
+    it while the request is editable. The stored file is never deleted.
+    """
+
+    request = models.ForeignKey(
+        "dossiers.FundingRequest", on_delete=models.CASCADE, related_name="removed_documents"
+    )
+    kind = models.CharField(_("type"), max_length=30, choices=SupportingDocument.Kind.choices)
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField(_("émis le"))
+    expires_on = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("retirée le"), auto_now_add=True)
+    restored_at = models.DateTimeField(_("remise le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pièce retirée")
+        verbose_name_plural = _("pièces retirées")
+        ordering = ["-removed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.stored_file.original_name}"

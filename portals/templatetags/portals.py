@@ -23,6 +23,20 @@ def action_label(name: str) -> str:
 
 
 @register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")
+
+
+@register.filter
+def waits_on(funding_request, user) -> bool:
+    """Whether the request waits on this person's side to act next."""
+    from portals.access import audience
+    from portals.presenters import WAITING_ON
+
+    return funding_request.state in WAITING_ON.get(audience(user), ())
+
+
+@register.filter
 def percent_of(value, total) -> int:
     """Width of a bar, 0–100, for the dashboard's CSS charts."""
     try:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dossiers.workflow import Conflict, WorkflowError
+from dossiers.workflow import Conflict, Refused, WorkflowError
 from exports.services import request_build
 from grouping import bundles as services
 from grouping import permissions
@@ -29,6 +29,7 @@ from portals.collective import (
     members_of,
 )
 from portals.collective_forms import BundleActionForm
+from portals.confirmations import BUNDLE_CONSEQUENCES, NOT_CONFIRMED, needs_confirmation
 from workers.models import Job
 
 REVIEWERS = (FEDERATION, STAFF)
@@ -60,6 +61,7 @@ def bundle_context(http_request, bundle: Bundle, **extra) -> dict:
         "job": followed_job(user, Job.Kind.BUILD_DOCUMENTS, bundle, http_request.GET.get("job")),
         "options": bundle_options(bundle, user, members, timezone.localdate()),
         "note_offered": NOTE_OFFERED,
+        "consequences": BUNDLE_CONSEQUENCES,
         "pending": sum(1 for m in members if m.active and m.status == m.Status.ACTIVE),
         "can_withdraw": bundle.state in WITHDRAWABLE and permissions.is_lead_partner(bundle, user),
         **extra,
@@ -120,6 +122,8 @@ def bundle_action(http_request, bundle: str):
                 )
                 % {"state": bundle.get_state_display()}
             )
+        if needs_confirmation(BUNDLE_CONSEQUENCES, name, http_request.POST):
+            raise Refused(str(NOT_CONFIRMED))
         if name == "build":
             return _start_build(http_request, bundle)
         _act(name, bundle, http_request.user, note)

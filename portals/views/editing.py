@@ -6,6 +6,8 @@ everything that was typed; a concurrent change shows who changed what and keeps 
 typed data, ready to be saved again on top of the new version.
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers import plan, request_parts, requests
-from dossiers.models import FinancingLine
+from dossiers.models import FinancingLine, RemovedDocument
 from dossiers.models.funding_request import EDITABLE
 from dossiers.workflow import Conflict, Forbidden
 from portals.access import FEDERATION, SME, STAFF, editable_request, for_audience, request_page
@@ -103,6 +105,40 @@ def project_edit(http_request, reference: str):
     return _page(http_request, "project_edit.html", funding_request, form=form, **extra)
 
 
+def with_added_line(formset, add_to: str):
+    """The formset as typed, unsaved and unchecked, with one more blank line if it is the
+    one asked for: adding a line without JavaScript (the script adds it in place)."""
+    rows = []
+    for form in formset.forms:
+        values = {name: form[name].value() for name in form.fields if name != "DELETE"}
+        if form["DELETE"].value() or not form.has_changed():
+            continue
+        rows.append(values)
+    rebuilt = type(formset)(initial=rows, prefix=formset.prefix)
+    rebuilt.extra = formset.extra + (1 if formset.prefix == add_to else 0)
+    return rebuilt
+
+
+def plan_totals(uses, sources) -> dict:
+    """The plan's running balance as typed so far (lines that do not read as amounts are
+    left out: their own message says why)."""
+    totals = {}
+    for name, formset in (("uses", uses), ("sources", sources)):
+        total = Decimal(0)
+        for form in formset.forms:
+            if form.is_bound and form["DELETE"].value():
+                continue
+            raw = form["amount"].value()
+            try:
+                amount = form.fields["amount"].to_python(raw)
+            except ValidationError:
+                continue
+            total += amount or 0
+        totals[name] = total
+    totals["gap"] = totals["sources"] - totals["uses"]
+    return totals
+
+
 def _lines(formset) -> list[plan.PlanLine]:
     return [
         plan.PlanLine(f.cleaned_data["kind"], f.cleaned_data["label"], f.cleaned_data["amount"])
@@ -119,28 +155,33 @@ def plan_edit(http_request, reference: str):
         data = http_request.POST
         form = VersionedForm(data)
         uses, sources = UseFormSet(data, prefix="uses"), SourceFormSet(data, prefix="sources")
-        extra["has_errors"] = True
-        if form.is_valid() & uses.is_valid() & sources.is_valid():
-            try:
-                plan.set_financing_plan(
-                    funding_request,
-                    actor=http_request.user,
-                    uses=_lines(uses),
-                    sources=_lines(sources),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except Conflict as exc:
-                extra = _conflict(http_request, funding_request, exc)
-                data = _kept(data, funding_request.version)
-                form = VersionedForm(data)
-                uses = UseFormSet(data, prefix="uses")
-                sources = SourceFormSet(data, prefix="sources")
-            except ValidationError as exc:
-                extra["plan_errors"] = exc.messages
-            except Forbidden as exc:
-                raise Http404 from exc
-            else:
-                return _done(http_request, funding_request, _("Plan de financement enregistré."))
+        if add_to := data.get("add_line"):
+            form = VersionedForm(initial={"version": data.get("version")})
+            uses, sources = with_added_line(uses, add_to), with_added_line(sources, add_to)
+        else:
+            extra["has_errors"] = True
+            if form.is_valid() & uses.is_valid() & sources.is_valid():
+                try:
+                    plan.set_financing_plan(
+                        funding_request,
+                        actor=http_request.user,
+                        uses=_lines(uses),
+                        sources=_lines(sources),
+                        expected_version=form.cleaned_data["version"],
+                    )
+                except Conflict as exc:
+                    extra = _conflict(http_request, funding_request, exc)
+                    data = _kept(data, funding_request.version)
+                    form = VersionedForm(data)
+                    uses = UseFormSet(data, prefix="uses")
+                    sources = SourceFormSet(data, prefix="sources")
+                except ValidationError as exc:
+                    extra["plan_errors"] = exc.messages
+                except Forbidden as exc:
+                    raise Http404 from exc
+                else:
+                    saved = _("Plan de financement enregistré.")
+                    return _done(http_request, funding_request, saved)
     else:
         if stop := _not_editable(http_request, funding_request):
             return stop
@@ -163,6 +204,7 @@ def plan_edit(http_request, reference: str):
         form=form,
         uses=uses,
         sources=sources,
+        totals=plan_totals(uses, sources),
         **extra,
     )
 
@@ -299,7 +341,8 @@ def documents(http_request, reference: str):
                 extra = _conflict(http_request, funding_request, exc)
                 form = DocumentForm(_kept(http_request.POST, funding_request.version))
             except ValidationError as exc:
-                form.add_error("file", exc)
+                # A date's problem is said on that date's field; a file's on the file.
+                form.add_error(None if hasattr(exc, "error_dict") else "file", exc)
             except Forbidden as exc:
                 raise Http404 from exc
             else:
@@ -315,6 +358,7 @@ def documents(http_request, reference: str):
         funding_request,
         form=form,
         documents=funding_request.documents.select_related("stored_file"),
+        removed=funding_request.removed_documents.select_related("stored_file", "removed_by"),
         editable=funding_request.state in EDITABLE,
         **extra,
     )
@@ -336,5 +380,31 @@ def document_delete(http_request, reference: str, document_id: int):
     except Forbidden as exc:
         raise Http404 from exc
     else:
-        messages.success(http_request, _("Pièce retirée de la demande."))
+        messages.success(
+            http_request,
+            _(
+                "Pièce retirée de la demande. Elle reste dans « Pièces retirées » : "
+                "vous pouvez la remettre."
+            ),
+        )
+    return redirect("portals:documents", funding_request.reference)
+
+
+@for_audience(*APPLICANTS)
+@require_POST
+def document_restore(http_request, reference: str, removed_id: int):
+    """Undo a removal: the document is attached again."""
+    funding_request = editable_request(http_request.user, reference)
+    try:
+        request_parts.restore_document(
+            funding_request, actor=http_request.user, removed_id=removed_id
+        )
+    except RemovedDocument.DoesNotExist as exc:
+        raise Http404 from exc
+    except Conflict as exc:
+        messages.error(http_request, exc.message)
+    except Forbidden as exc:
+        raise Http404 from exc
+    else:
+        messages.success(http_request, _("Pièce remise dans la demande."))
     return redirect("portals:documents", funding_request.reference)

@@ -7,14 +7,16 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dossiers import invitations
 from dossiers.intake import prefill_request
 from dossiers.models import Campaign, FundingRequest, RequestState
 from dossiers.nomenclature import departements, naf_codes, regions
-from dossiers.workflow import Refused, WorkflowError
+from dossiers.workflow import Refused, WorkflowError, perform
 from portals import export
 from portals.access import FEDERATION, STAFF, for_audience, visible_request
 from portals.forms import (
@@ -24,7 +26,9 @@ from portals.forms import (
     RequestFilterForm,
     RequestForm,
 )
+from portals.sorting import sort_links, sort_rows
 from portals.views.shared import render_request_page
+from reading.models import unread_messages
 
 REVIEWERS = (FEDERATION, STAFF)
 PAGE_SIZE = 25
@@ -71,17 +75,69 @@ def filtered_requests(user, params) -> tuple[RequestFilterForm, object]:
     return form, rows
 
 
+# The list's sortable columns (portals.sorting): ?tri=name or ?tri=-name.
+SORTABLE = {
+    "reference": ("reference",),
+    "entreprise": ("enterprise__name",),
+    "activite": ("enterprise__naf_code",),
+    "territoire": ("enterprise__departement",),
+    "etat": ("state",),
+    "montant": ("requested",),
+    "depot": ("submitted_at",),
+}
+
+
 @for_audience(*REVIEWERS)
 def request_list(request):
     form, rows = filtered_requests(request.user, request.GET)
+    rows, sorted_on = sort_rows(rows, request.GET, SORTABLE)
+    rows = rows.annotate(unread=unread_messages(request.user))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "portals/federation/request_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "sort": sort_links(request.GET, SORTABLE, sorted_on),
+            "bulk_results": request.session.pop("bulk_results", None),
+        },
     )
+
+
+@for_audience(*REVIEWERS)
+@require_POST
+def bulk_start_review(request):
+    """ "Commencer l'instruction" on the requests ticked in the list: each one through the
+    workflow service on its own, each with its own result (one refused stops no other)."""
+    references = request.POST.getlist("selection")[:PAGE_SIZE]
+    visible = FundingRequest.objects.visible_to(request.user).filter(
+        campaign__in=_campaigns(request.user), reference__in=references
+    )
+    found = {r.reference: r for r in visible}
+    results = []
+    for reference in references:
+        funding_request = found.get(reference)
+        if funding_request is None:
+            results.append((reference, False, _("Demande introuvable.")))
+            continue
+        try:
+            perform(
+                funding_request,
+                "start_review",
+                actor=request.user,
+                expected_state=RequestState.SUBMITTED,
+            )
+        except WorkflowError as exc:
+            results.append((reference, False, exc.message))
+        else:
+            results.append((reference, True, _("Instruction commencée.")))
+    request.session["bulk_results"] = results
+    back = request.POST.get("retour", "")
+    return redirect(f"{reverse('portals:federation_requests')}?{back}#resultats")
 
 
 def _download(content: bytes, content_type: str, extension: str) -> HttpResponse:
@@ -141,7 +197,9 @@ def campaign_dashboard(request, campaign: str):
     """Counts per state, amounts per région and per trade, as bars with their figures."""
     campaign = get_object_or_404(_campaigns(request.user), reference=campaign)
     requests = FundingRequest.objects.visible_to(request.user).filter(campaign=campaign)
-    counts = dict(requests.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    counts = dict(
+        requests.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
     states = [(state, label, counts.get(state, 0)) for state, label in RequestState.choices]
     live = requests.exclude(state__in=[RequestState.DRAFT, RequestState.WITHDRAWN])
     amount = Sum(F("grant_amount") + F("loan_amount"))

@@ -8,6 +8,7 @@ request once it is sent to it (``FundingRequest.objects.visible_to``); anything 
 
 from django.contrib import messages
 from django.db.models import Count, Q
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,15 +21,28 @@ from portals import presenters
 from portals.access import FUNDER, for_audience, visible_request
 from portals.collective import financing_summary, memberships
 from portals.collective_forms import DecisionForm, InboxFilterForm
+from portals.sorting import sort_links, sort_rows
 from portals.views.bundles import bundle_context, visible_bundle
 
 M = BundleMember.Status
+# The inbox's sortable columns (portals.sorting).
+INBOX_SORTABLE = {
+    "dossier": ("reference",),
+    "chef-de-file": ("campaign__federation__name",),
+    "membres": ("member_count",),
+    "prets": ("loan_total",),
+    "subventions": ("grant_total",),
+    "transmis": ("submitted_at",),
+    "etat": ("state",),
+}
 
 
 @for_audience(FUNDER)
 def home(http_request):
     """The inbox: every bundle sent to the funder, those awaiting decisions first."""
-    form = InboxFilterForm(http_request.GET or None)
+    # The inbox opens on what waits for a decision; "Tous" shows everything.
+    params = http_request.GET or QueryDict(f"state={BundleState.SUBMITTED}")
+    form = InboxFilterForm(params)
     bundles = (
         Bundle.objects.visible_to(http_request.user)
         .select_related("campaign__federation")
@@ -39,7 +53,27 @@ def home(http_request):
     )
     if form.is_valid() and form.cleaned_data["state"]:
         bundles = bundles.filter(state=form.cleaned_data["state"])
-    return render(http_request, "portals/funder/home.html", {"bundles": bundles, "form": form})
+    if form.is_valid() and (q := form.cleaned_data["q"].strip()):
+        # Members through a subquery: a join would multiply the pending count above.
+        matching = BundleMember.objects.filter(
+            Q(request__reference__icontains=q) | Q(request__enterprise__name__icontains=q)
+        ).values("bundle")
+        bundles = bundles.filter(
+            Q(reference__icontains=q)
+            | Q(campaign__federation__name__icontains=q)
+            | Q(pk__in=matching)
+        )
+    bundles, sorted_on = sort_rows(bundles, params, INBOX_SORTABLE)
+    return render(
+        http_request,
+        "portals/funder/home.html",
+        {
+            "bundles": bundles,
+            "form": form,
+            "sort": sort_links(params, INBOX_SORTABLE, sorted_on),
+            "none_sent": not Bundle.objects.visible_to(http_request.user).exists(),
+        },
+    )
 
 
 @for_audience(FUNDER)

@@ -110,6 +110,7 @@ def _result(user, campaign: Campaign, kind: str, page_number) -> dict:
         .select_related("funder")
         .order_by("-created_at", "reference")
     )
+    # order_by(): the list's ordering would otherwise join the GROUP BY (one per bundle).
     counts = dict(
         bundles.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
     )

@@ -27,7 +27,9 @@ from portals.access import (
     visible_request,
 )
 from portals.collective import financing_summary, memberships
+from portals.confirmations import NOT_CONFIRMED, REQUEST_CONSEQUENCES, needs_confirmation
 from portals.forms import MessageForm, TransitionForm
+from reading.models import mark_read
 
 THREAD_AUDIENCES = (SME, FEDERATION, STAFF)
 
@@ -40,9 +42,11 @@ def request_context(http_request, funding_request: FundingRequest, **extra) -> d
     context = {
         **presenters.request_parts(funding_request),
         "timeline": presenters.timeline(funding_request),
+        "changes_asked": presenters.changes_asked(funding_request),
         "thread": presenters.thread(funding_request),
         "options": [o for o in options if o.name in presenters.ACTION_LABELS],
         "note_asked": presenters.NOTE_ASKED,
+        "consequences": REQUEST_CONSEQUENCES,
         "editable": funding_request.state in EDITABLE,
         "warnings": guards.plan_warnings(funding_request, today),
         "message_form": MessageForm(initial={"next": http_request.get_full_path()}),
@@ -63,6 +67,7 @@ def request_context(http_request, funding_request: FundingRequest, **extra) -> d
 def render_request_page(http_request, funding_request: FundingRequest, status=200, **extra):
     """The SME's request page or the federation's review screen, whoever is looking."""
     context = request_context(http_request, funding_request, **extra)
+    mark_read(http_request.user, funding_request)  # its thread is on the page
     if audience(http_request.user) in (FEDERATION, STAFF):
         template = "portals/federation/review.html"
     else:
@@ -80,6 +85,14 @@ def transition(http_request, reference: str):
         messages.error(http_request, _("Action inconnue : rechargez la page."))
         return redirect(_page(http_request, funding_request))
     name = form.cleaned_data["transition"]
+    if needs_confirmation(REQUEST_CONSEQUENCES, name, http_request.POST):
+        return render_request_page(
+            http_request,
+            funding_request,
+            action_error=workflow.Refused(str(NOT_CONFIRMED)),
+            action_name=name,
+            action_note=form.cleaned_data["note"],
+        )
     try:
         workflow.perform(
             funding_request,
@@ -126,6 +139,7 @@ def thread(http_request, reference: str):
             ):
                 target = _page(http_request, funding_request)
             return redirect(f"{target.split('#')[0]}#messages")
+    mark_read(http_request.user, funding_request)
     return render(
         http_request,
         "portals/thread.html",

@@ -11,6 +11,7 @@ from dossiers.workflow import Conflict, Refused
 from portals.access import FEDERATION, SME, STAFF, audience, for_audience, visible_request
 from portals.forms import EnterpriseEditForm, EnterpriseForm, NewRequestForm, RequestForm
 from portals.views.shared import render_request_page
+from reading.models import unread_messages
 
 
 @for_audience(SME)
@@ -18,6 +19,7 @@ def request_list(request):
     requests = (
         FundingRequest.objects.visible_to(request.user)
         .select_related("campaign__federation", "enterprise")
+        .annotate(unread=unread_messages(request.user))
         .order_by("-created_at")
     )
     return render(

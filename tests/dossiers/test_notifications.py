@@ -21,7 +21,10 @@ def test_the_federation_is_emailed_once_a_submission_commits(
 
     [mail] = mailoutbox
     assert mail.to == [officer.email]
-    assert mail.subject == f"Grappe : votre demande {request.reference} est « Déposée »"
+    # The federation reads whose request it is, not "votre demande".
+    assert mail.subject == (
+        f"Grappe : la demande {request.reference} de {request.enterprise.name} est « Déposée »"
+    )
     assert "est passée de « Brouillon » à « Déposée »" in mail.body
 
 
@@ -109,11 +112,12 @@ def test_each_recipient_reads_the_email_in_their_own_language(
         workflow.perform(request, "submit", actor=applicant_of(request))
 
     by_recipient = {mail.to[0]: mail for mail in mailoutbox}
+    name = request.enterprise.name
     assert by_recipient[french.email].subject == (
-        f"Grappe : votre demande {request.reference} est « Déposée »"
+        f"Grappe : la demande {request.reference} de {name} est « Déposée »"
     )
     assert by_recipient[english.email].subject == (
-        f"Grappe: your request {request.reference} is “Submitted”"
+        f"Grappe: request {request.reference} from {name} is “Submitted”"
     )
     assert by_recipient[english.email].body.startswith("Hello,\n\nRequest ")
     assert "has moved from “Draft” to “Submitted”." in by_recipient[english.email].body

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from portals.invitations import invite_representative
 
 from accounts.models import User
+from dossiers.invitations import invite as invite_representative
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Un-mot-de-passe-solide-42"

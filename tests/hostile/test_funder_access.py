@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from dossiers import workflow
-from grouping.bundles import record_decision
+from grouping.decisions import record_decision
 from tests.factories import add_document
 from tests.portals.conftest import submitted_bundle
 
@@ -17,7 +17,12 @@ def reopened(world):
     bundle = submitted_bundle(world)
     member = bundle.members.select_related("request").order_by("request_id").first()
     record_decision(
-        bundle, member, actor=world.users["funder"], approved=False, reason="Fonds propres"
+        bundle,
+        member,
+        actor=world.users["funder"],
+        approved=False,
+        decline_code="financials",
+        reason="Fonds propres",
     )
     request = workflow.perform(
         member.request, "reopen", actor=world.users["fed_manager"], note="Nouveau plan"

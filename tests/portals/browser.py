@@ -24,6 +24,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
 });
 """
+PHONE = {"width": 390, "height": 844}
 
 
 def open_browser(live_server):
@@ -108,12 +109,25 @@ class Visit:
         self.page.wait_for_url(re.compile(r"/connexion/"))
 
     def check(self, name: str) -> None:
-        """Screenshot the page, then assert axe finds nothing serious or critical."""
+        """Screenshot the page, then assert axe finds nothing serious or critical; then the
+        same at a phone's 390 px, where the page must also fit the screen's width."""
+        wide = self.page.viewport_size
+        self._axe(name)
+        if wide["width"] > PHONE["width"]:
+            self.page.set_viewport_size(PHONE)
+            try:
+                self._axe(f"{name}-390px")
+                self.fits_the_screen(name)
+            finally:
+                self.page.set_viewport_size(wide)
+
+    def _axe(self, name: str) -> None:
         self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         assert self.page.evaluate("window.__cspViolations") == [], name
         # Evaluated through the browser's debugging protocol, which the page's CSP (no
         # inline script) does not govern, unlike an injected <script> tag.
-        self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        if not self.page.evaluate("typeof axe !== 'undefined'"):
+            self.page.evaluate(AXE.read_text(encoding="utf-8"))
         result = self.page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})"
         )
@@ -127,3 +141,30 @@ class Visit:
     def click(self, name: str) -> None:
         self.page.get_by_role("button", name=name).first.click()
         self.page.wait_for_load_state()
+
+    def confirm(self, name: str) -> None:
+        """An irreversible action: open its box ("name…"), then click "Confirmer : name"."""
+        self.page.locator("summary", has_text=name).first.click()
+        self.click(f"Confirmer : {name}")
+
+    def at_phone_width(self) -> None:
+        """390 px wide, as a phone."""
+        self.page.set_viewport_size(PHONE)
+
+    def fits_the_screen(self, name: str = "") -> None:
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        screen = self.page.viewport_size["width"]
+        if width > screen:  # name the widest culprits, innermost first
+            culprits = self.page.evaluate(
+                """(screen) => [...document.querySelectorAll('main *, header *')]
+                    .filter(e => e.getBoundingClientRect().right > screen + 1 &&
+                        e.parentElement.getBoundingClientRect().right <= screen + 1)
+                    .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' +
+                        Math.round(e.getBoundingClientRect().right) + ' in ' +
+                        e.parentElement.tagName + '.' + e.parentElement.className + ' ' +
+                        getComputedStyle(e.parentElement).overflowX + ' ' +
+                        e.parentElement.parentElement.tagName + '.' +
+                        e.parentElement.parentElement.className)""",
+                screen,
+            )
+            raise AssertionError(f"{name}: page is {width} px wide: {culprits}")

@@ -13,6 +13,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from dossiers.models import RemovedDocument
 from tests.portals.conftest import ROLES, World, submitted_bundle
 
 OK = 200
@@ -78,6 +79,7 @@ MATRIX: dict[str, Access] = {
     "portals:documents": APPLICANTS,
     "portals:document_download": APPLICANTS,
     "portals:document_delete":  post({}, LOGIN, MOVED, NF, MOVED, MOVED, NF, NF, NF, MOVED),
+    "portals:document_restore": post({}, LOGIN, MOVED, NF, MOVED, MOVED, NF, NF, NF, MOVED),
     # A stale expected_state: the page comes back with a conflict message, nothing done.
     "portals:transition":       post({"transition": "mark_eligible", "expected_state": "draft"},
                                      LOGIN, OK, NF, OK, OK, NF, NF, NF, OK),
@@ -87,6 +89,10 @@ MATRIX: dict[str, Access] = {
     "portals:export_csv": FEDERATIONS,
     "portals:export_xlsx": FEDERATIONS,
     "portals:prefill": FEDERATIONS,
+    # Nothing ticked: back to the list. A request of another federation is "introuvable".
+    "portals:federation_bulk_start_review": post(
+        {}, LOGIN, NF, NF, MOVED, MOVED, MOVED, NF, NF, MOVED
+    ),
     "portals:review": REVIEWERS,
     "portals:invite": REVIEWERS,
     "portals:campaigns": FEDERATIONS,
@@ -149,6 +155,13 @@ def url_kwargs(world: World, params: list[str], on: str = "request") -> dict[str
         "pk": world.request.enterprise_id,
         "project_type": "online_shop",
     }
+    if "removed_id" in params:
+        values["removed_id"] = RemovedDocument.objects.create(
+            request=world.request,
+            kind=world.document.kind,
+            stored_file=world.document.stored_file,
+            issued_on=world.document.issued_on,
+        ).pk
     if BUNDLE_PARAMS & set(params) or on != "request":
         bundle = submitted_bundle(world)
         member = bundle.members.order_by("request__reference").first()

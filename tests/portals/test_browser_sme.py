@@ -130,7 +130,7 @@ def test_an_sme_request_goes_round_trip_through_review(browser_page, live_server
     visit.go(f"/federation/demandes/{request.reference}/")
     assert "Voici le RIB au nom de la SARL." in page.inner_text("#messages")
     visit.click("Commencer l'instruction")
-    visit.click("Déclarer éligible")
+    visit.confirm("Déclarer éligible")
     assert "Éligible" in page.inner_text("h1")
     visit.sign_out()
 

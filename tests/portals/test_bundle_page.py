@@ -37,7 +37,7 @@ def page_of(client, bundle):
 def act(client, bundle, action, expected_state, note=""):
     return client.post(
         reverse("portals:bundle_action", args=[bundle.reference]),
-        {"action": action, "expected_state": expected_state, "note": note},
+        {"action": action, "expected_state": expected_state, "note": note, "confirmed": "1"},
     )
 
 

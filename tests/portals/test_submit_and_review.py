@@ -19,7 +19,12 @@ def page(response) -> str:
 def act(client, request, transition, expected_state, note=""):
     return client.post(
         reverse("portals:transition", args=[request.reference]),
-        {"transition": transition, "expected_state": expected_state, "note": note},
+        {
+            "transition": transition,
+            "expected_state": expected_state,
+            "note": note,
+            "confirmed": "1",
+        },
     )
 
 
@@ -121,3 +126,20 @@ def test_a_manager_reopens_a_rejected_request_with_a_note(client, world):
     assert response.status_code == 302
     world.request.refresh_from_db()
     assert world.request.state == RequestState.IN_REVIEW
+
+
+def test_declaring_eligible_without_the_confirming_click_does_nothing(client, world):
+    officer = world.users["fed_officer"]
+    request = make_request(campaign=world.request.campaign)
+    workflow.perform(request, "submit", actor=None)
+    workflow.perform(request, "start_review", actor=officer)
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("portals:transition", args=[request.reference]),
+        {"transition": "mark_eligible", "expected_state": "in_review"},  # no "confirmed"
+    )
+
+    assert "confirmez-la avec le second bouton" in page(response)
+    request.refresh_from_db()
+    assert request.state == RequestState.IN_REVIEW

@@ -18,10 +18,11 @@ from django.utils import timezone
 from dossiers.models import Enterprise, FundingRequest
 from exports.build import build_bundle_documents
 from exports.models import DocumentBuild
-from grouping.bundles import record_decision, submit_bundle
+from grouping.bundles import submit_bundle
+from grouping.decisions import record_decision
 from grouping.models import BundleTransition
 from tests.exports.bundles import sealed_bundle
-from tests.grouping.builders import analyst_of
+from tests.grouping.builders import LOAN_TERMS, analyst_of
 from timerules import retention
 from timerules.models import AidRecord, RetentionSchedule, Tombstone
 from webhooks.models import Event, WebhookDelivery, WebhookEndpoint
@@ -86,7 +87,7 @@ def test_a_purged_request_leaves_no_personal_data_but_its_tombstone_totals_and_a
     submit_bundle(bundle, actor=world.officer)
     analyst = analyst_of(bundle.funder)
     for member in bundle.members.all():
-        record_decision(bundle, member, actor=analyst, approved=True)
+        record_decision(bundle, member, actor=analyst, approved=True, loan_terms=LOAN_TERMS)
 
     gone, kept = world.requests
     gone.refresh_from_db()
