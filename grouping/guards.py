@@ -9,6 +9,7 @@ the bundle's funder on the day of the action: a rule may have changed since the 
 from datetime import date
 from decimal import Decimal
 
+from dossiers.eligibility.rules import lender_products, product_filter_problems
 from dossiers.formatting import euros, euros_from_cents
 from dossiers.guards import document_problems
 from dossiers.models import Instrument, MissingParameter, RequestState, SchemeParameter
@@ -137,7 +138,13 @@ def _loan_problems(bundle: Bundle, members: list[BundleMember], on: date) -> lis
             f"Prêts cumulés {euros_from_cents(loan_total)} : plus que le maximum de "
             f"{bundle.funder.name} par dossier collectif ({euros_from_cents(ceiling)})."
         )
+    products = lender_products(bundle.funder, on)
     for member in members:
+        for product in products:  # age, staff, NAF exclusions, insolvency
+            problems += [
+                f"{_who(member)} : {problem}"
+                for problem in product_filter_problems(member.request, product, on=on)
+            ]
         loan = round(member.loan * 100)
         if not figures[P.LOAN_MIN] <= loan <= figures[P.LOAN_MAX]:
             problems.append(

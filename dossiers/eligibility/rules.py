@@ -9,6 +9,7 @@ plain words, empty when the request passes (docs/rules.md#programme-eligibility)
 
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from dossiers.eligibility.models import CampaignEligibility, FunderProduct
@@ -111,6 +112,18 @@ def product_filter_problems(
     return problems
 
 
+def lender_products(funder, on: date) -> list[FunderProduct]:
+    """The loan and guarantee products in force for a lender's bundles (its own or general):
+    their filters apply to every loan line that enters one (docs/rules.md#product-filters)."""
+    found = FunderProduct.in_force(
+        FunderProduct.objects.filter(
+            kind__in=(FunderProduct.Kind.LOAN, FunderProduct.Kind.GUARANTEE)
+        ),
+        on,
+    )
+    return list(found.filter(Q(funder__isnull=True) | Q(funder=funder)).order_by("code"))
+
+
 def products_for(request: FundingRequest, on: date) -> list[FunderProduct]:
     """The products in force that a request's financing calls on."""
     kinds = [FunderProduct.Kind.ANY]
@@ -120,8 +133,6 @@ def products_for(request: FundingRequest, on: date) -> list[FunderProduct]:
         kinds += [FunderProduct.Kind.LOAN, FunderProduct.Kind.GUARANTEE]
     funders = request.campaign.funders.all()
     found = FunderProduct.in_force(FunderProduct.objects.filter(kind__in=kinds), on)
-    from django.db.models import Q
-
     return list(
         found.filter(Q(funder__isnull=True) | Q(funder__in=funders))
         .prefetch_related("documents")

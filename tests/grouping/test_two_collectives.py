@@ -380,3 +380,31 @@ def test_each_funder_sees_only_the_collectives_sent_to_it_and_their_requests(cam
     assert list(Bundle.objects.visible_to(bank_analyst)) == [collectives["loan"]]
     for analyst in (eu_analyst, bank_analyst):
         assert set(FundingRequest.objects.visible_to(analyst)) == set(pair)
+
+
+def test_a_loan_line_must_pass_the_lenders_product_filters_to_be_sealed(campaign):
+    from dossiers.eligibility.models import FunderProduct
+    from dossiers.workflow import Refused
+
+    officer = officer_of(campaign)
+    pair = [eligible_request(campaign, loan="12000", grant="0") for _ in range(2)]
+    run_grouping(campaign, actor=None, kind="loan")
+    loans = Bundle.objects.get(campaign=campaign, kind="loan")
+    FunderProduct.objects.create(
+        funder=loans.funder,
+        code="GARANTIE-TEST",
+        name="Garantie numérique",
+        kind="guarantee",
+        naf_excluded=["10.71"],
+        valid_from=date(2024, 1, 1),
+    )
+
+    with pytest.raises(Refused) as refused:
+        seal_bundle(loans, actor=officer)
+
+    assert any(
+        p.startswith(f"{pair[0].reference}")
+        and "Produit Garantie numérique" in p
+        and "est exclue" in p
+        for p in refused.value.problems
+    )
