@@ -236,7 +236,7 @@ def record_decision(
         )
         if problems:
             raise Refused(
-                f"La décision sur {found.request.reference} ne peut pas être enregistrée :",
+                f"La décision sur {found.request.reference} n'a pas pu être enregistrée :",
                 problems,
             )
         found.status = M.APPROVED if approved else M.DECLINED

@@ -38,8 +38,11 @@ def sealed_bundle(members: int = 3, *, loans: tuple[str, ...] = ()) -> SealedBun
     for index in range(members):
         loan = loans[index] if index < len(loans) else "12000"
         requests.append(reviewed_request(campaign, officer=officer, loan=loan))
+    declaration = requests[0].de_minimis
+    declaration.no_aid_received = False
+    declaration.save(update_fields=["no_aid_received"])
     DeMinimisAid.objects.create(
-        declaration=requests[0].de_minimis,
+        declaration=declaration,
         granting_body="Région Nouvelle-Aquitaine",
         regulation="Règlement (UE) 2023/2831",
         granted_on=date.today() - timedelta(days=365),

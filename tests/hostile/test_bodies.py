@@ -1,6 +1,7 @@
 """Request bodies are bounded before they are read (docs/rules.md#request-bodies)."""
 
 import io
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -108,6 +109,6 @@ def test_the_size_limit_is_checked_on_the_file_without_reading_it_whole(world):
             kind="kbis",
             name="kbis.pdf",
             data=io.BytesIO(b"%PDF-1.4\n" + b"0" * 4096),
-            issued_on="2026-11-01",
+            issued_on=date.today() - timedelta(days=10),
         )
     assert caught.value.code == "file_too_large"

@@ -128,6 +128,8 @@ MATRIX: dict[str, Access] = {
     # The world's request is not approved: nobody testifies about it (404 for everyone).
     "portals:guide":            get(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "portals:testimonial":      get(LOGIN, NF,    NF,    NF,    NF,    NF,    NF,    NF,    NF),
+    # --- Deadlines: each federation and funder sees the expiries of what it may see -------
+    "portals:deadlines":        get(LOGIN, NF,    NF,    OK,    OK,    OK,    OK,    OK,    OK),
     # --- Funder space -------------------------------------------------------------------
     "portals:funder_home":      get(LOGIN, NF,    NF,    NF,    NF,    NF,    OK,    OK,    NF),
     "portals:funder_bundle": THE_FUNDER,

@@ -261,13 +261,13 @@ def test_lists_sort_act_on_a_selection_search_and_show_new_messages(
     assert "1 nouveau message" in row.inner_text()
 
     # Sorting by reference, then the other way.
-    page.get_by_role("link", name=re.compile("^Référence")).click()
+    page.get_by_role("link", name=re.compile("^Référence — ")).click()
     page.wait_for_load_state()
     header = page.locator("th[aria-sort]")
     assert header.get_attribute("aria-sort") == "ascending"
     refs = page.locator("tbody tr td:nth-child(2) a").all_inner_texts()
     assert refs == sorted(refs)
-    page.get_by_role("link", name=re.compile("^Référence")).click()
+    page.get_by_role("link", name=re.compile("^Référence — ")).click()
     page.wait_for_load_state()
     refs = page.locator("tbody tr td:nth-child(2) a").all_inner_texts()
     assert refs == sorted(refs, reverse=True)

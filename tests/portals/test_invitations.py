@@ -127,10 +127,12 @@ def test_a_second_prefill_for_a_known_enterprise_reuses_it_as_the_api_does(
 ):
     officer = UserFactory(officer=True)
     campaign = CampaignFactory(federation=officer.organisation)
+    # The same enterprise in another campaign (one request per undertaking and campaign).
+    other_campaign = CampaignFactory(federation=officer.organisation)
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("portals:prefill"), prefill_data(campaign))
-        again = prefill_data(campaign)
+        again = prefill_data(other_campaign)
         again["ent-name"] = "Nom changé ici"
         response = client.post(reverse("portals:prefill"), again)
 

@@ -320,7 +320,8 @@ def test_8_a_date_without_a_parameter_row_is_a_clear_refusal_not_a_crash():
 
 
 def test_8_every_parameter_a_check_reads_has_a_row_for_every_day_from_2024_to_2030():
-    optional = {"lender_maximum"}  # only a funder's own row sets one
+    # Only a funder's or a programme's own row sets these (docs/rules.md#two-collectives).
+    optional = {"lender_maximum", "operation_minimum", "operation_maximum", "loan_max_rate"}
     day = date(2024, 1, 1)
     while day <= date(2030, 12, 31):
         for key in set(SchemeParameter.Key.values) - optional:
