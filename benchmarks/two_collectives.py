@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.instances import EURO, benchmark_policy, make_instance  # noqa: E402
+from dossiers.formatting import euros_from_cents  # noqa: E402
 from grouping.engine import group, upper_bound  # noqa: E402
 
 
@@ -45,7 +46,7 @@ def timed(candidates, policy, runs: int):
     for _ in range(runs):
         gc.collect()
         wall, cpu = time.perf_counter(), time.process_time()
-        result = group(candidates, policy)
+        result = group(candidates, policy, format_cents=euros_from_cents)
         best_wall = min(best_wall, time.perf_counter() - wall)
         best_cpu = min(best_cpu, time.process_time() - cpu)
     return result, best_wall, best_cpu
