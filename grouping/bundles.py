@@ -42,7 +42,7 @@ def lock(bundle) -> Bundle:
     )
 
 
-def _members(bundle: Bundle) -> list[BundleMember]:
+def active_members(bundle: Bundle) -> list[BundleMember]:
     return list(
         bundle.members.filter(active=True)
         .select_related("request__enterprise")
@@ -108,7 +108,7 @@ def seal_bundle(
     with transaction.atomic():
         locked = lock(bundle)
         check(locked, "seal", actor)
-        members = _members(locked)
+        members = active_members(locked)
         problems = guards.seal_problems(locked, members, on)
         if problems:
             raise Refused(f"Le dossier {locked.reference} ne peut pas être scellé :", problems)
@@ -129,7 +129,7 @@ def dissolve_bundle(bundle, *, actor, note: str = "") -> Bundle:
     with transaction.atomic():
         locked = lock(bundle)
         check(locked, "dissolve", actor)
-        members = _members(locked)
+        members = active_members(locked)
         was_draft = locked.state == S.DRAFT
         locked.members.filter(active=True).update(active=False)
         apply(locked, "dissolve", actor=actor, note=note)
@@ -198,7 +198,7 @@ def withdraw_member(bundle, member, *, actor, note: str = "") -> Bundle:
 def _unseal_if_broken(locked: Bundle, *, actor) -> None:
     """After a withdrawal, a sealed collective that its funder would no longer take goes
     back to a proposal, saying why; its members' lines are no longer grouped."""
-    members = _members(locked)
+    members = active_members(locked)
     problems = guards.collective_problems(locked, members, timezone.localdate())
     if not problems:
         return
@@ -234,7 +234,7 @@ def submit_bundle(
     with transaction.atomic():
         locked = lock(bundle)
         check(locked, "submit", actor)
-        members = _members(locked)
+        members = active_members(locked)
         problems = guards.submission_problems(locked, members, on)
         if problems:
             raise Refused(f"Le dossier {locked.reference} ne peut pas être transmis :", problems)

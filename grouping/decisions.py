@@ -21,7 +21,7 @@ from dossiers.guards import de_minimis_problems
 from dossiers.models import Instrument, MissingParameter, SchemeParameter
 from dossiers.workflow import Conflict, Forbidden, Refused
 from grouping import guards, permissions
-from grouping.bundles import apply, lock
+from grouping.bundles import active_members, apply, lock
 from grouping.lines import advance
 from grouping.models import Bundle, BundleMember, BundleOutcome, BundleState, DeclineCode
 from grouping.models.policy import Guarantor, kind_of_funder
@@ -111,7 +111,7 @@ def decision_problems(
     if takes != kind:
         what = "une subvention" if kind == Instrument.GRANT else "un prêt"
         return [f"{bundle.funder.name} ne peut pas décider {what} : ce n'est pas son programme."]
-    problems = guards.collective_problems(bundle, guards_members(bundle), on)
+    problems = guards.collective_problems(bundle, active_members(bundle), on)
     if kind == Instrument.GRANT and loan_terms is not None:
         problems.append("Une subvention n'a pas de conditions de prêt.")
     if kind == Instrument.LOAN and grant_act_date is not None:
@@ -143,10 +143,6 @@ def decision_problems(
     else:
         problems += terms_problems(bundle, amount, loan_terms, on)
     return problems
-
-
-def guards_members(bundle: Bundle) -> list[BundleMember]:
-    return list(bundle.members.filter(active=True).select_related("request__enterprise"))
 
 
 def _outcome(locked: Bundle) -> tuple[str, Decimal]:

@@ -358,17 +358,24 @@ def _pair_twins(references: tuple[str, ...], twins: list[tuple[ProposedBundle, i
         return
     lenders = [lender_id for _, lender_id in twins]
     named = references[: len(twins)]  # the twin proposals come first, in order
-    ids: dict[str, int] = {}
+    ids: dict[str, tuple[int, int | None]] = {}
     for start in range(0, len(named), bulk.DELETE_BATCH):
         batch = named[start : start + bulk.DELETE_BATCH]
-        ids.update(Bundle.objects.filter(reference__in=batch).values_list("reference", "pk"))
-    grants = [ids[reference] for reference in named]
-    for start in range(0, len(twins), bulk.DELETE_BATCH):
-        stale = (
-            grants[start : start + bulk.DELETE_BATCH] + lenders[start : start + bulk.DELETE_BATCH]
+        ids.update(
+            (reference, (pk, twin))
+            for reference, pk, twin in Bundle.objects.filter(reference__in=batch).values_list(
+                "reference", "pk", "twin_id"
+            )
         )
+    # A kept draft usually still points at its lender bundle: only new pairs are written.
+    pairs = [
+        (ids[reference][0], lender)
+        for reference, lender in zip(named, lenders, strict=True)
+        if ids[reference][1] != lender
+    ]
+    for start in range(0, len(pairs), bulk.DELETE_BATCH):
+        stale = [pk for pair in pairs[start : start + bulk.DELETE_BATCH] for pk in pair]
         Bundle.objects.filter(twin_id__in=stale).update(twin=None)
-    pairs = list(zip(grants, lenders, strict=True))
     bulk.set_twins(pairs + [(lender, grant) for grant, lender in pairs])
 
 

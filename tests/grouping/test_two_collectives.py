@@ -408,3 +408,16 @@ def test_a_loan_line_must_pass_the_lenders_product_filters_to_be_sealed(campaign
         and "est exclue" in p
         for p in refused.value.problems
     )
+
+
+def test_a_rerun_keeps_coinciding_collectives_paired(campaign):
+    GroupingPolicy.objects.filter(campaign=campaign, kind="grant").update(coincide=True)
+    for _ in range(3):
+        eligible_request(campaign, loan="12000", grant="8000")
+    group_campaign(campaign, actor=None)
+    before = dict(Bundle.objects.filter(campaign=campaign).values_list("reference", "twin_id"))
+
+    group_campaign(campaign, actor=None)
+
+    after = dict(Bundle.objects.filter(campaign=campaign).values_list("reference", "twin_id"))
+    assert after == before and all(after.values())
